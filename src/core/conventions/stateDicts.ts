@@ -1,0 +1,70 @@
+/**
+ * Summaries of the standard torch state dicts found in every training checkpoint: optimizer
+ * (torch/optim/optimizer.py `state_dict`: `state` keyed by param index, `param_groups`), LR
+ * scheduler (torch/optim/lr_scheduler.py: `last_epoch`, `_last_lr`) and GradScaler
+ * (torch/cuda/amp/grad_scaler.py: `scale`, `_growth_tracker`).
+ */
+import type { ByteSource } from '../bytes/byteSource';
+import { asNumber, dictGet, dictKeys, type PyValue } from '../pickle/values';
+import { readTensorScalar } from '../torch/readScalar';
+import type { TorchFile } from '../torch/torchFile';
+import type { OptimizerSummary, ScalerSummary, SchedulerSummary } from './summary';
+
+/** How many per-parameter `step` values are read (first and last states); all are equal in practice. */
+const STEP_SAMPLES = 8;
+
+/** A number from an int/float/numpy scalar, or a one-element tensor read from its storage. */
+export async function numberOrScalar(src: ByteSource, file: TorchFile, v: PyValue | undefined): Promise<number | undefined> {
+  if (!v) return undefined;
+  if (v.kind === 'tensor') {
+    const x = await readTensorScalar(src, file, v);
+    return x === undefined ? undefined : Number(x);
+  }
+  return asNumber(v);
+}
+
+/**
+ * Summarise an optimizer state dict. Reads the `step` of up to 2x{@link STEP_SAMPLES} parameter
+ * states (a few bytes each) and reports the largest.
+ * @returns undefined when `v` is not an optimizer state dict
+ */
+export async function summarizeOptimizer(src: ByteSource, file: TorchFile, v: PyValue | undefined): Promise<OptimizerSummary | undefined> {
+  const state = dictGet(v, 'state');
+  const groups = dictGet(v, 'param_groups');
+  if (!state || state.kind !== 'dict' || !groups || groups.kind !== 'list') return undefined;
+  const entries = state.entries;
+  const sample = entries.length <= 2 * STEP_SAMPLES ? entries : [...entries.slice(0, STEP_SAMPLES), ...entries.slice(-STEP_SAMPLES)];
+  let steps: number | undefined;
+  for (const [, ps] of sample) {
+    const s = await numberOrScalar(src, file, dictGet(ps, 'step'));
+    if (s !== undefined && (steps === undefined || s > steps)) steps = s;
+  }
+  let params = 0;
+  for (const g of groups.items) {
+    const p = dictGet(g, 'params');
+    if (p && p.kind === 'list') params += p.items.length;
+  }
+  return {
+    paramStates: entries.length,
+    params,
+    steps,
+    lr: asNumber(dictGet(groups.items[0], 'lr')),
+    stateKeys: entries.length ? dictKeys(entries[0][1]) : [],
+  };
+}
+
+/** Summarise an LR scheduler state dict; undefined when `v` is not a dict. */
+export function summarizeScheduler(v: PyValue | undefined): SchedulerSummary | undefined {
+  if (!v || v.kind !== 'dict') return undefined;
+  const lastLr = dictGet(v, '_last_lr');
+  return {
+    lastEpoch: asNumber(dictGet(v, 'last_epoch')),
+    lastLr: lastLr && lastLr.kind === 'list' ? asNumber(lastLr.items[0]) : undefined,
+  };
+}
+
+/** Summarise a GradScaler state dict (scale may be a float or a one-element tensor); undefined when empty. */
+export async function summarizeScaler(src: ByteSource, file: TorchFile, v: PyValue | undefined): Promise<ScalerSummary | undefined> {
+  if (!v || v.kind !== 'dict' || v.entries.length === 0) return undefined;
+  return { scale: await numberOrScalar(src, file, dictGet(v, 'scale')) };
+}

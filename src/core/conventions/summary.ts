@@ -1,0 +1,148 @@
+/**
+ * `CheckpointSummary`: what every convention reader returns and what the page, the CLI and the
+ * share link show. Plain data only (structured-clone safe, JSON safe): no value trees, no bytes.
+ */
+
+/** Which convention recognised the checkpoint. */
+export type CheckpointKind = 'enstack' | 'hf-trainer' | 'lightning' | 'generic' | 'unreadable';
+
+/** The seed tool's status decision. */
+export type EpochStatus = 'complete' | 'incomplete' | 'unknown';
+
+/** Where a resumed run starts. `step` counts batches into `epoch` (0 = at its start). */
+export interface ResumePoint {
+  readonly epoch: number;
+  readonly step: number;
+  /** Sentence in the seed tool's words, e.g. "continue epoch 1 from step 1000" / "start epoch 2". */
+  readonly text: string;
+}
+
+/** Epoch/step state of a training run, as saved. Units: epochs (1-based as the trainer counts), batches. */
+export interface TrainingProgress {
+  readonly epoch: number;
+  /** Batches done in `epoch` (0 means the epoch completed, by the EnStack convention). */
+  readonly step: number;
+  /** Batches per epoch as saved; undefined when the key is absent (old checkpoints). */
+  readonly totalBatches: number | undefined;
+  readonly status: EpochStatus;
+  /** step / totalBatches * 100 rounded to one decimal; undefined when complete or unknown. */
+  readonly progressPercent: number | undefined;
+  /** totalBatches - step; undefined when complete or unknown. */
+  readonly remainingBatches: number | undefined;
+  readonly resume: ResumePoint;
+  /** Why progress cannot be determined, when it cannot. */
+  readonly note?: string;
+}
+
+/** Optimizer state summary (torch.optim `state_dict()`: `state` + `param_groups`). */
+export interface OptimizerSummary {
+  /** Entries in `state` (parameters with optimizer state). */
+  readonly paramStates: number;
+  /** Parameters across `param_groups`. */
+  readonly params: number;
+  /** The largest per-parameter `step` (optimizer steps taken), read from its 0-d tensor or int. */
+  readonly steps: number | undefined;
+  /** Learning rate of the first param group. */
+  readonly lr: number | undefined;
+  /** Keys of a param state, e.g. `step, exp_avg, exp_avg_sq` (AdamW). */
+  readonly stateKeys: string[];
+}
+
+/** LR scheduler summary (torch.optim.lr_scheduler `state_dict()`). */
+export interface SchedulerSummary {
+  readonly lastEpoch: number | undefined;
+  readonly lastLr: number | undefined;
+}
+
+/** GradScaler summary (torch.cuda.amp.GradScaler `state_dict()`). */
+export interface ScalerSummary {
+  readonly scale: number | undefined;
+}
+
+/** Model weights found beside the training state. */
+export interface ModelSummary {
+  /** File the weights came from (`model.safetensors`, `pytorch_model.bin`...). */
+  readonly file: string;
+  /** Total number of elements over all tensors. */
+  readonly parameters: number;
+  readonly tensors: number;
+  /** dtypes present, most common first. */
+  readonly dtypes: string[];
+  /** From config.json when present. */
+  readonly architecture?: string;
+  readonly modelType?: string;
+}
+
+/** Safety verdict of the pickles a checkpoint holds (see `safety/scan.ts`). */
+export type SafetyVerdict = 'safe' | 'weights-only-rejects' | 'dangerous';
+
+/** One imported global in a pickle, with its verdict and where it is. */
+export interface GlobalFinding {
+  readonly file: string;
+  readonly member?: string;
+  /** Offset of the importing opcode in the pickle stream (from the start of data.pkl or the file). */
+  readonly offset: number;
+  /** `module.name`. */
+  readonly name: string;
+  readonly opcode: string;
+  readonly called: boolean;
+  readonly verdict: 'allowed' | 'harmless' | 'unknown' | 'dangerous';
+  readonly reason: string;
+}
+
+/** Safety report over every pickle of one checkpoint. */
+export interface SafetySummary {
+  readonly verdict: SafetyVerdict;
+  /** Would `torch.load(weights_only=True)` (PyTorch >= 2.6) accept every file? */
+  readonly weightsOnlyLoads: boolean;
+  readonly findings: GlobalFinding[];
+}
+
+/** One file belonging to a checkpoint. */
+export interface FileSummary {
+  /** Path relative to what was dropped. */
+  readonly path: string;
+  readonly size: number;
+  /** What the file is for: `training state`, `model weights`, `config`, ... */
+  readonly role: string;
+  readonly format?: string;
+  readonly pickleProtocol?: number;
+}
+
+/** A problem with one file, in words a user understands. */
+export interface FileProblem {
+  readonly file: string;
+  readonly code: string;
+  readonly message: string;
+  readonly offset?: number;
+  readonly member?: string;
+}
+
+/** Everything shown about one checkpoint. */
+export interface CheckpointSummary {
+  /** Stable id: the folder path (or file path for single-file checkpoints). */
+  readonly id: string;
+  /** Display name: the folder or file name. */
+  readonly name: string;
+  /** Folder path relative to what was dropped ('' for the root). */
+  readonly path: string;
+  readonly kind: CheckpointKind;
+  readonly files: FileSummary[];
+  /** Sum of file sizes in bytes. */
+  readonly totalBytes: number;
+  readonly progress?: TrainingProgress;
+  readonly bestValF1?: number;
+  readonly bestValAcc?: number;
+  /** present = the state dict holds an optimizer state. */
+  readonly optimizer?: OptimizerSummary;
+  readonly scheduler?: SchedulerSummary;
+  readonly scaler?: ScalerSummary;
+  readonly model?: ModelSummary;
+  readonly safety?: SafetySummary;
+  /** Files that could not be read. */
+  readonly problems: FileProblem[];
+  /** Things worth knowing that are not errors. */
+  readonly warnings: string[];
+  /** Whether "mark epoch complete" applies, and why not when it does not. */
+  readonly repair: { readonly eligible: boolean; readonly reason: string; readonly file?: string };
+}

@@ -1,0 +1,188 @@
+/**
+ * Open a torch.save file from a {@link ByteSource} without reading tensor bytes.
+ *
+ * Zip format (PyTorch torch/serialization.py `_load`, caffe2/serialize/inline_container.cc): the
+ * top folder is whatever the first record's folder is (`archive/`, the file stem, or anything);
+ * the object is `<top>/data.pkl`, storages are `<top>/data/<key>`.
+ * Legacy format (`_legacy_load`): pickles of the magic number 0x1950a86a20f9469cfc6c, the protocol
+ * version, sys_info, the object, and the list of storage keys; then each storage as an int64
+ * element count followed by its raw bytes.
+ */
+import type { ByteSource } from '../bytes/byteSource';
+import { CheckpointFormatError } from '../errors';
+import { runPickle, type PickleLimits, type PickleResult } from '../pickle/machine';
+import type { PyValue, StorageRef } from '../pickle/values';
+import { readEntry, readLocalHeader, readZipIndex } from '../zip/zipReader';
+import type { ZipIndex } from '../zip/zipTypes';
+import { rejectNonCheckpoint, sniff } from './sniff';
+import type { LocatedPickle, TorchFile } from './torchFile';
+import { torchHooks } from './torchCallables';
+
+/** The legacy format's magic number (torch/serialization.py MAGIC_NUMBER). */
+export const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
+
+/** Options for {@link loadTorchFile}. */
+export interface LoadOptions {
+  limits?: Partial<PickleLimits>;
+  /** Largest data.pkl read into memory, in bytes (default 256 MiB). */
+  maxPickleBytes?: number;
+}
+
+/**
+ * Parse a torch.save file's structure and object pickle.
+ *
+ * Reads: for zip, the tail (<= 64 KiB), the central directory, data.pkl and the tiny `version`
+ * record; for legacy, the head of the file up to the end of the storage-keys pickle.
+ * @throws CheckpointFormatError with a user-facing cause (empty, HTML page, LFS pointer,
+ *         truncated, CRC mismatch, bad pickle, unsupported protocol, limits).
+ */
+export async function loadTorchFile(src: ByteSource, options: LoadOptions = {}): Promise<TorchFile> {
+  const head = await src.read(0, 512);
+  const kind = sniff(head, src.size);
+  if (kind === 'zip') return loadZip(src, options);
+  if (kind === 'pickle') return loadPickleStream(src, options);
+  return rejectNonCheckpoint(kind, src.name);
+}
+
+async function loadZip(src: ByteSource, options: LoadOptions): Promise<TorchFile> {
+  const index = await readZipIndex(src);
+  if (index.entries.length === 0) {
+    throw new CheckpointFormatError('missing-record', src.name, 'the zip archive is empty: it holds no data.pkl, so it is not a torch.save checkpoint.');
+  }
+  const first = index.entries[0].name;
+  const slash = first.indexOf('/');
+  const prefix = slash >= 0 ? first.slice(0, slash + 1) : '';
+  const byName = new Map(index.entries.map((e) => [e.name, e]));
+  const dataPkl = byName.get(`${prefix}data.pkl`) ?? index.entries.find((e) => e.name.endsWith('/data.pkl') || e.name === 'data.pkl');
+  if (!dataPkl) {
+    throw new CheckpointFormatError('missing-record', src.name, `this zip archive has no data.pkl record, so it is not a torch.save checkpoint (first entry: ${first}).`);
+  }
+  const top = dataPkl.name.slice(0, dataPkl.name.length - 'data.pkl'.length);
+  const anomalies = [...index.anomalies];
+  const maxPickle = options.maxPickleBytes ?? 256 * 1024 * 1024;
+  if (dataPkl.uncompressedSize > maxPickle) {
+    throw new CheckpointFormatError('limit-exceeded', src.name, `data.pkl is ${dataPkl.uncompressedSize} bytes, more than the ${maxPickle} this viewer reads.`, { member: dataPkl.name });
+  }
+  const local = await readLocalHeader(src, dataPkl);
+  if (local.name !== dataPkl.name) anomalies.push(`the local header names ${JSON.stringify(local.name)} but the central directory names ${JSON.stringify(dataPkl.name)}`);
+  const bytes = await readEntry(src, dataPkl, { maxUncompressed: maxPickle });
+  const storages = new Map<string, StorageRef>();
+  const result = runPickle(bytes, { file: src.name, member: dataPkl.name, hooks: torchHooks(storages), limits: options.limits });
+  const main: LocatedPickle = { label: 'data.pkl', member: dataPkl.name, fileOffset: local.dataOffset, result };
+  const pickles = [main, ...trailingPickles(bytes, result, src.name, dataPkl.name, local.dataOffset, anomalies, options)];
+  const version = await smallText(src, index, `${top}version`) ?? await smallText(src, index, `${top}.data/version`);
+  const byteorder = await smallText(src, index, `${top}byteorder`);
+  if (byteorder === 'big') anomalies.push('the archive was written on a big-endian machine (byteorder = big)');
+  return {
+    file: src.name,
+    format: 'zip',
+    value: result.value,
+    main,
+    pickles,
+    mainBytes: bytes,
+    storages,
+    zip: { index, prefix: top, dataPkl, dataPklOffset: local.dataOffset, version, byteorder },
+    anomalies,
+  };
+}
+
+/** Extra pickles after STOP inside data.pkl: torch ignores them, a scanner must not. */
+function trailingPickles(
+  bytes: Uint8Array,
+  main: PickleResult,
+  file: string,
+  member: string | undefined,
+  fileOffset: number,
+  anomalies: string[],
+  options: LoadOptions,
+): LocatedPickle[] {
+  if (main.end >= bytes.length) return [];
+  anomalies.push(`${bytes.length - main.end} bytes follow the pickle's STOP opcode${member ? ` in ${member}` : ''} (a second pickle after STOP?)`);
+  try {
+    const extra = runPickle(bytes, { file, member, start: main.end, hooks: torchHooks(new Map()), limits: options.limits });
+    return [{ label: 'trailing pickle', member, fileOffset, result: extra }];
+  } catch {
+    return [];
+  }
+}
+
+async function smallText(src: ByteSource, index: ZipIndex, name: string): Promise<string | undefined> {
+  const e = index.entries.find((x) => x.name === name);
+  if (!e || e.uncompressedSize > 4096) return undefined;
+  try {
+    return new TextDecoder().decode(await readEntry(src, e)).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Legacy torch.save stream, or a bare pickle. Pickles are parsed from a head window that doubles
+ * until the pickles fit (the storages that follow are never read).
+ */
+async function loadPickleStream(src: ByteSource, options: LoadOptions): Promise<TorchFile> {
+  let window = Math.min(src.size, 64 * 1024);
+  for (;;) {
+    const bytes = await src.read(0, window);
+    try {
+      return parseLegacy(bytes, src, options);
+    } catch (e) {
+      if (e instanceof CheckpointFormatError && e.code === 'truncated' && window < src.size) {
+        window = Math.min(src.size, window * 4);
+        continue;
+      }
+      throw e;
+    }
+  }
+}
+
+function parseLegacy(bytes: Uint8Array, src: ByteSource, options: LoadOptions): TorchFile {
+  const file = src.name;
+  const storages = new Map<string, StorageRef>();
+  const hooks = torchHooks(storages);
+  const run = (start: number, label: string): LocatedPickle => ({
+    label,
+    fileOffset: 0,
+    result: runPickle(bytes, { file, start, hooks, limits: options.limits }),
+  });
+  const magic = run(0, 'magic number');
+  const mv = magic.result.value;
+  const isMagic = mv.kind === 'int' && BigInt(mv.value) === LEGACY_MAGIC;
+  if (!isMagic) {
+    // A bare pickle (or a legacy file whose magic is computed: torch.load would run that code).
+    const anomalies: string[] = [];
+    const pickles: LocatedPickle[] = [{ ...magic, label: 'pickle' }];
+    if (magic.result.end < bytes.length) {
+      anomalies.push(`${src.size - magic.result.end} bytes follow the first pickle's STOP opcode`);
+      try {
+        pickles.push(run(magic.result.end, 'trailing pickle'));
+      } catch {
+        /* not a pickle: data, ignored */
+      }
+    }
+    return { file, format: 'pickle', value: mv, main: pickles[0], pickles, mainBytes: bytes, storages, anomalies };
+  }
+  const protocol = run(magic.result.end, 'protocol version');
+  const sysInfo = run(protocol.result.end, 'sys_info');
+  const main = run(sysInfo.result.end, 'object');
+  const keys = run(main.result.end, 'storage keys');
+  const keyList = keys.result.value;
+  const storageKeys = keyList.kind === 'list' ? keyList.items.flatMap((k) => (k.kind === 'str' ? [k.value] : [])) : [];
+  const pv = protocol.result.value;
+  return {
+    file,
+    format: 'legacy',
+    value: main.result.value,
+    main,
+    pickles: [magic, protocol, sysInfo, main, keys],
+    mainBytes: bytes,
+    storages,
+    legacy: {
+      protocolVersion: pv.kind === 'int' ? Number(pv.value) : undefined,
+      sysInfo: sysInfo.result.value as PyValue,
+      storageKeys,
+      storagesOffset: keys.result.end,
+    },
+    anomalies: [],
+  };
+}
