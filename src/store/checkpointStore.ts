@@ -1,0 +1,85 @@
+/**
+ * The one store (zustand): loaded checkpoints in drop order, the selection, busy state, and the
+ * dropped files by path (kept for downloads and repair). Components read slices of it; the worker
+ * client writes to it.
+ */
+import { create } from 'zustand';
+import type { CheckpointSummary } from '../core/conventions/summary';
+import type { OtherFolder } from '../core/folder/plan';
+import type { DroppedBlob, PendingCheckpoint, WorkerResponse } from '../worker/protocol';
+
+/** A checkpoint row: pending until its summary arrives. */
+export interface CheckpointEntry {
+  readonly id: string;
+  readonly name: string;
+  readonly path: string;
+  readonly summary?: CheckpointSummary;
+}
+
+/** State and actions. */
+export interface CheckpointState {
+  readonly order: string[];
+  readonly entries: Record<string, CheckpointEntry>;
+  readonly otherFolders: OtherFolder[];
+  readonly selectedId: string | undefined;
+  /** Batches still being parsed. */
+  readonly busy: number[];
+  /** Dropped files by path (not rendered; used by downloads and repair). */
+  readonly files: Map<string, Blob>;
+  /** A message for the whole drop (e.g. nothing recognisable was dropped). */
+  readonly notice: string | undefined;
+  addFiles(files: DroppedBlob[], batch: number): void;
+  receive(m: WorkerResponse): void;
+  select(id: string | undefined): void;
+  remove(id: string): void;
+  clear(): void;
+}
+
+export const useCheckpoints = create<CheckpointState>()((set) => ({
+  order: [],
+  entries: {},
+  otherFolders: [],
+  selectedId: undefined,
+  busy: [],
+  files: new Map(),
+  notice: undefined,
+  addFiles: (files, batch) =>
+    set((s) => {
+      const next = new Map(s.files);
+      for (const f of files) next.set(f.path, f.file);
+      return { files: next, busy: [...s.busy, batch], notice: undefined };
+    }),
+  receive: (m) =>
+    set((s) => {
+      switch (m.type) {
+        case 'plan': {
+          const entries = { ...s.entries };
+          const order = [...s.order];
+          for (const p of m.pending as PendingCheckpoint[]) {
+            if (!entries[p.id]) order.push(p.id);
+            entries[p.id] = { id: p.id, name: p.name, path: p.path };
+          }
+          const otherFolders = [...s.otherFolders.filter((o) => !m.otherFolders.some((n) => n.path === o.path)), ...m.otherFolders];
+          const notice = m.pending.length === 0 ? 'No checkpoint was found in what was dropped: drop a folder holding training_state.pth, or any .pth / .pt / .bin / .ckpt file.' : undefined;
+          return { entries, order, otherFolders, notice, selectedId: s.selectedId ?? order[0] };
+        }
+        case 'summary': {
+          const prev = s.entries[m.summary.id];
+          return { entries: { ...s.entries, [m.summary.id]: { ...(prev ?? { id: m.summary.id, name: m.summary.name, path: m.summary.path }), summary: m.summary } } };
+        }
+        case 'done':
+          return { busy: s.busy.filter((b) => b !== m.batch) };
+        case 'failed':
+          return { busy: s.busy.filter((b) => b !== m.batch), notice: `Reading stopped: ${m.message}` };
+      }
+    }),
+  select: (id) => set({ selectedId: id }),
+  remove: (id) =>
+    set((s) => {
+      const entries = { ...s.entries };
+      delete entries[id];
+      const order = s.order.filter((x) => x !== id);
+      return { entries, order, selectedId: s.selectedId === id ? order[0] : s.selectedId };
+    }),
+  clear: () => set({ order: [], entries: {}, otherFolders: [], selectedId: undefined, files: new Map(), notice: undefined }),
+}));

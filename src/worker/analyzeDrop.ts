@@ -1,0 +1,26 @@
+/**
+ * The worker's job for one drop: plan checkpoints from paths, then analyse each and report it as
+ * soon as it is done. Kept free of worker globals so it can be tested under Node.
+ */
+import { blobSource } from '../core/bytes/byteSource';
+import { analyzeCheckpoint } from '../core/analyze/analyzeCheckpoint';
+import { planDrop } from '../core/folder/plan';
+import type { DroppedBlob, WorkerResponse } from './protocol';
+
+/**
+ * Analyse `files`, calling `emit` with a plan, one summary per checkpoint, and done.
+ * @param isCancelled polled between checkpoints
+ */
+export async function analyzeDrop(batch: number, files: DroppedBlob[], emit: (m: WorkerResponse) => void, isCancelled: () => boolean = () => false): Promise<void> {
+  const started = performance.now();
+  const byPath = new Map(files.map((f) => [f.path, f.file]));
+  const sizes = new Map(files.map((f) => [f.path, f.file.size]));
+  const plan = planDrop(files.map((f) => ({ path: f.path, size: f.file.size })));
+  emit({ type: 'plan', batch, pending: plan.checkpoints.map((c) => ({ id: c.id, name: c.name, path: c.path })), otherFolders: plan.otherFolders });
+  for (const c of plan.checkpoints) {
+    if (isCancelled()) break;
+    const summary = await analyzeCheckpoint(c, (p) => blobSource(byPath.get(p) as Blob, p), sizes);
+    emit({ type: 'summary', batch, summary });
+  }
+  emit({ type: 'done', batch, elapsedMs: performance.now() - started });
+}
