@@ -31,7 +31,7 @@ async function checkCard(card: Locator, e: Expected): Promise<void> {
   await expect(card.getByTestId('best-acc')).toHaveText(e.best_val_acc.toFixed(4));
   if (e.epoch_complete) {
     await expect(card.getByTestId('status')).toHaveText(`Epoch ${e.epoch} complete`);
-    await expect(card.getByTestId('resume')).toContainText(e.resume); // "start epoch N+1"
+    await expect(card.getByTestId('resume')).toContainText(e.resume.replace(/^start/, 'starts'));
   } else {
     await expect(card.getByTestId('status')).toHaveText(`Epoch ${e.epoch} incomplete`);
     await expect(card.getByTestId('resume')).toContainText(e.resume.replace(/^continue/, 'continues'));

@@ -61,6 +61,7 @@ import math  # noqa: E402
 import pickle  # noqa: E402
 import pickletools  # noqa: E402
 import random  # noqa: E402
+import re  # noqa: E402
 import shutil  # noqa: E402
 import struct  # noqa: E402
 import time  # noqa: E402
@@ -121,10 +122,17 @@ def write_bytes(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def write_json(path: Path, obj: Any, sort_keys: bool = True) -> None:
-    """Write ``obj`` as indented JSON (Python's json: NaN/Infinity written bare) + newline."""
+def write_json(path: Path, obj: Any, sort_keys: bool = True, compact_pairs: bool = False) -> None:
+    """Write ``obj`` as indented JSON (Python's json: NaN/Infinity written bare) + newline.
+
+    ``compact_pairs`` puts two-number lists such as ``[step, value]`` on one line.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(obj, indent=2, sort_keys=sort_keys) + "\n", encoding="utf-8")
+    text = json.dumps(obj, indent=2, sort_keys=sort_keys)
+    if compact_pairs:
+        num = r"(-?[0-9][0-9.eE+-]*)"
+        text = re.sub(r"\[\s+" + num + r",\s+" + num + r"\s+\]", r"[\1, \2]", text)
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def f32(x: float) -> float:
@@ -161,15 +169,18 @@ def torch_save(obj: Any, path: Path, protocol: int = 2, legacy: bool = False,
             """Metaclass so ``isinstance(x, str)`` keeps working inside the patched function."""
 
             def __instancecheck__(cls, obj: Any) -> bool:
+                """Behave like ``isinstance(obj, str)``."""
                 return isinstance(obj, real_str)
 
             def __subclasscheck__(cls, sub: type) -> bool:
+                """Behave like ``issubclass(sub, str)``."""
                 return issubclass(sub, real_str)
 
         class _DeterministicStr(metaclass=_StrMeta):
             """Stand-in for ``str`` mapping storage addresses to stable keys."""
 
             def __new__(cls, *args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+                """``str(address)`` -> a fixed key for storage addresses; plain ``str`` otherwise."""
                 if len(args) == 1 and not kwargs and type(args[0]) is int and args[0] > (1 << 20):
                     if args[0] not in mapping:
                         mapping[args[0]] = real_str(LEGACY_KEY_BASE + 64 * len(mapping))
@@ -257,13 +268,18 @@ def container_info(path: Path) -> Dict[str, Any]:
             "pickle_protocol": pickle_protocol_of_stream(legacy_main_pickle(path))}
 
 
-def weights_only_loads(path: Path) -> bool:
-    """True when ``torch.load(weights_only=True)`` (torch 1.13's allowlist) accepts the file."""
-    try:
-        torch_load(path, weights_only=True)
-        return True
-    except Exception:  # noqa: BLE001 - any refusal counts
-        return False
+def pickle_globals(path: Path) -> List[str]:
+    """Sorted distinct globals ('module.name') that a torch file's main pickle references.
+
+    Decoded from opcodes with :func:`check_pickle` (nothing is executed). This is what a
+    weights_only verdict is based on: e.g. ``numpy.core.multiarray.scalar`` (numpy float64
+    metrics) is refused by ``torch.load(weights_only=True)`` in torch >= 2.6.
+    """
+    if zipfile.is_zipfile(path):
+        data = read_zip_pickle(path)[1]
+    else:
+        data = legacy_main_pickle(path)
+    return sorted(set(check_pickle(data)))
 
 
 # ----------------------------------------------------------------------- safetensors
@@ -354,6 +370,7 @@ def linear_warmup_lambda(total_steps: int, warmup_steps: int) -> Callable[[int],
     """EnStack's linear schedule with warmup (a plain function: LambdaLR saves it as None)."""
 
     def lr_lambda(current_step: int) -> float:
+        """LR multiplier after ``current_step`` scheduler steps."""
         if current_step < warmup_steps:
             return float(current_step) / float(max(1, warmup_steps))
         return max(0.0, float(total_steps - current_step) / float(max(1, total_steps - warmup_steps)))
@@ -459,7 +476,7 @@ def summarize_enstack(folder: Path) -> Dict[str, Any]:
         "scheduler_last_epoch": sched.get("last_epoch"),
         "scaler_scale": scaler.get("scale"),
         "top_level_keys": list(state.keys()),
-        "loads_with_weights_only_torch_1_13": weights_only_loads(path),
+        "pickle_globals": pickle_globals(path),
         **info,
     }
     return out
@@ -667,11 +684,11 @@ def _pb_fields(buf: bytes) -> List[Tuple[int, int, Any]]:
     return out
 
 
-def read_tfevents(path: Path) -> Tuple[str, Dict[str, List[List[float]]]]:
+def read_tfevents(path: Path, rounded: bool = True) -> Tuple[str, Dict[str, List[List[float]]]]:
     """Read back an event file: check both CRCs of every record, return (file_version, scalars).
 
-    Scalars are {tag: [[step, round(float32 value, 6)], ...]} from simple_value or from a
-    DT_FLOAT tensor's float_val.
+    Scalars are {tag: [[step, value], ...]} from simple_value or from a DT_FLOAT tensor's
+    float_val; value is round(float32 value, 6) when ``rounded``, else the exact float32.
     """
     data = path.read_bytes()
     i = 0
@@ -705,7 +722,7 @@ def read_tfevents(path: Path) -> Tuple[str, Dict[str, List[List[float]]]]:
                                 if tf_ == 5:
                                     value = struct.unpack("<f", tv[:4])[0]
                     if value is not None:
-                        scalars.setdefault(tag, []).append([step, round(value, 6)])
+                        scalars.setdefault(tag, []).append([step, round(value, 6) if rounded else value])
     return version, scalars
 
 
@@ -817,13 +834,15 @@ def build_enstack_run(out: Path) -> Dict[str, Any]:
         "file_version": version,
         "tensorboard_scalars": scalars,
         "tensorboard_points": {tag: len(v) for tag, v in scalars.items()},
+        "tensorboard_scalars_exact_float32": read_tfevents(base / "logs" / event_name, rounded=False)[1],
         "tensor_style_tags": ["Train/LR"],
         "finding": ("best_model says epoch 2 is complete (step 0) while last_checkpoint still says epoch 2 "
                     "step 800 of 900; checkpoint_epoch3_step300 and recovery_checkpoint (epoch 3 step 450) "
                     "show epoch 3 had started: last_checkpoint's end-of-epoch save was lost, and resuming "
                     "from it would train the last 100 batches of epoch 2 again"),
     }
-    write_json(base / "expected.json", run_expected, sort_keys=False)
+    write_json(base / "expected.json", run_expected, sort_keys=False, compact_pairs=True)
+    assert json.loads((base / "expected.json").read_text()) == json.loads(json.dumps(run_expected))
     return {"run": run_expected, **per}
 
 
@@ -845,20 +864,31 @@ def _install_fake_transformers() -> Tuple[type, type, type, type]:
     sys.modules["transformers.training_args"] = targs
     sys.modules["transformers.trainer_utils"] = tutils
 
-    class IntervalStrategy(str, enum.Enum):
+    class _ByValue:
+        """Pickle enum members by value (``cls(value)``), as Python <= 3.10 and >= 3.12 do.
+
+        Python 3.11 pickles them as ``builtins.getattr(cls, name)`` instead; real
+        training_args.bin files (e.g. shared/realworld/hf_old_schema) use the by-value form.
+        """
+
+        def __reduce_ex__(self, proto: int) -> Tuple[type, Tuple[Any, ...]]:
+            """Return ``(cls, (value,))``."""
+            return self.__class__, (self._value_,)  # type: ignore[attr-defined]
+
+    class IntervalStrategy(_ByValue, str, enum.Enum):
         """Stand-in for transformers.trainer_utils.IntervalStrategy."""
 
         NO = "no"
         STEPS = "steps"
         EPOCH = "epoch"
 
-    class SchedulerType(str, enum.Enum):
+    class SchedulerType(_ByValue, str, enum.Enum):
         """Stand-in for transformers.trainer_utils.SchedulerType."""
 
         LINEAR = "linear"
         COSINE = "cosine"
 
-    class OptimizerNames(str, enum.Enum):
+    class OptimizerNames(_ByValue, str, enum.Enum):
         """Stand-in for transformers.training_args.OptimizerNames."""
 
         ADAMW_TORCH = "adamw_torch"
@@ -1030,6 +1060,8 @@ def build_hf_trainer(out: Path) -> Dict[str, Any]:
         "scaler_scale": scaler["scale"],
         "rng_state_keys": sorted(rng_state.keys()),
         "training_args_class": type(targs).__module__ + "." + type(targs).__name__,
+        "training_args_note": "torch.load of training_args.bin raises ModuleNotFoundError unless transformers "
+                              "is importable; read it symbolically",
         "training_args": {"learning_rate": targs.learning_rate, "num_train_epochs": targs.num_train_epochs,
                           "per_device_train_batch_size": targs.per_device_train_batch_size,
                           "eval_strategy": targs.eval_strategy.value, "metric_for_best_model":
@@ -1077,10 +1109,12 @@ def write_lightning_ckpt(folder: Path, *, epoch: int, batches_per_epoch: int, ba
         """The LightningModule's parameters: ``model.0`` / ``model.2``."""
 
         def __init__(self) -> None:
+            """Create ``model = Sequential(Linear(6, 4), ReLU, Linear(4, 2))``."""
             super().__init__()
             self.model = nn.Sequential(nn.Linear(6, 4), nn.ReLU(), nn.Linear(4, 2))
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
+            """Logits for a batch ``x`` of shape (N, 6)."""
             return self.model(x)
 
     module = LitClassifier()
@@ -1360,6 +1394,11 @@ def build_bad(out: Path, good: Path) -> Dict[str, str]:
     flipped = bytearray(data)
     flipped[pos] ^= 0x01
     write_bytes(folder / "bitflip_in_pickle.pth", bytes(flipped))
+    # bitflip in an opcode: data.pkl byte 2 is EMPTY_DICT '}' (0x7d); 0x7c '|' is no opcode.
+    assert data[start:start + 3] == b"\x80\x02}"
+    flipped = bytearray(data)
+    flipped[start + 2] ^= 0x01
+    write_bytes(folder / "bitflip_opcode_in_pickle.pth", bytes(flipped))
     write_bytes(folder / "lfs_pointer.pth", (
         "version https://git-lfs.github.com/spec/v1\n"
         f"oid sha256:{hashlib.sha256(data).hexdigest()}\n"
@@ -1386,7 +1425,7 @@ def build_bad(out: Path, good: Path) -> Dict[str, str]:
     # What real torch.load says about each, for the record.
     outcome: Dict[str, str] = {}
     for f in ["empty.pth", "truncated_half.pth", "truncated_tail_64.pth", "html_error_page.pth",
-              "bitflip_in_pickle.pth", "lfs_pointer.pth", "protocol6.pth", "protocol0_with_tensors.pth"]:
+              "bitflip_in_pickle.pth", "bitflip_opcode_in_pickle.pth", "lfs_pointer.pth", "protocol6.pth", "protocol0_with_tensors.pth"]:
         try:
             torch_load(folder / f)
             outcome[f] = "loads"
@@ -1400,7 +1439,11 @@ def build_bad(out: Path, good: Path) -> Dict[str, str]:
         "empty.pth": "clear error: empty file",
         "html_error_page.pth": "clear error: this is an HTML page, not a checkpoint (e.g. a failed Google Drive "
                                "download: quota exceeded)",
-        "bitflip_in_pickle.pth": "clear error: CRC mismatch / corrupt pickle in training_state/data.pkl, never a crash",
+        "bitflip_in_pickle.pth": "clear error or warning: CRC-32 mismatch in training_state/data.pkl (one bit of the "
+                                 "key string 'best_val_f1' flipped to 'best_val_g1'; the pickle still parses and torch "
+                                 "1.13's torch.load does not check the CRC, so the CRC is the only signal); never a crash",
+        "bitflip_opcode_in_pickle.pth": "clear error: CRC-32 mismatch and corrupt pickle (byte 2 of "
+                                        "training_state/data.pkl, EMPTY_DICT '}', became '|', not an opcode); never a crash",
         "lfs_pointer.pth": "clear error: this is a Git LFS pointer file, not the checkpoint (run git lfs pull)",
         "protocol6.pth": "clear error: unsupported pickle protocol 6 (highest known is 5)",
         "protocol0_with_tensors.pth": "clear error or warning: pickle protocol 0 stores tensor references as text "
@@ -1602,6 +1645,20 @@ def build_hostile(out: Path, legacy_good: Path) -> Dict[str, Any]:
         "control: written by pickle.dumps from harmless objects; uses only allowlisted globals",
         {"epoch": 2, "best_val_f1": 0.7312}, check_pickle(benign))
 
+    # 12. Control: how Python 3.11 pickles an enum member (getattr(cls, 'NAME')), e.g. inside a
+    # real training_args.bin written under 3.11. Benign, but it names builtins.getattr.
+    d = (P.proto(2) + P.EMPTY_DICT + P.put(0) + P.u("eval_strategy") + P.put(1)
+         + P.glob("__builtin__", "getattr") + P.put(2) + P.glob("transformers.trainer_utils", "IntervalStrategy")
+         + P.put(3) + P.u("STEPS") + P.put(4) + P.TUPLE2 + P.put(5) + P.REDUCE + P.put(6) + P.SETITEM + P.STOP)
+    g = check_pickle(d)
+    assert g == ["__builtin__.getattr", "transformers.trainer_utils.IntervalStrategy"], g
+    add("benign_py311_enum_getattr.pkl", d, [],
+        "control: Python 3.11 pickles enum members as getattr(EnumClass, 'NAME') (GLOBAL '__builtin__ getattr' "
+        "in protocol 2), so real files written under 3.11 name builtins.getattr benignly; a viewer may show a "
+        "notice for getattr but should not call this file malicious (compare getattr_reach_eval.pkl, where "
+        "getattr's target is getattr itself and then 'eval')", {"eval_strategy": "STEPS"}, g)
+    entries["benign_py311_enum_getattr.pkl"]["may_warn"] = ["builtins.getattr (written __builtin__.getattr)"]
+
     write_json(folder / "expected.json", entries)
     return entries
 
@@ -1625,7 +1682,7 @@ EnStack expected.json keys: `kind`, `epoch`, `step`, `total_batches` (0 when the
 (max per-parameter `step`), `optimizer_param_states`, `expected_optimizer_steps` (epoch*T at an
 epoch end, else (epoch-1)*T+step; null without total_batches), `model_parameters` (elements in the
 folder's weights file), `scheduler_last_epoch`, `scaler_scale`, `top_level_keys` (in pickle order),
-`loads_with_weights_only_torch_1_13`, `container` (zip | legacy), `zip_top_folder`,
+`pickle_globals` (distinct GLOBAL/STACK_GLOBAL targets, from opcodes), `container` (zip | legacy), `zip_top_folder`,
 `pickle_protocol` (PROTO operand, else highest opcode protocol), `zip_members`,
 `has_serialization_id`, `has_byteorder` (torch 1.13 writes neither).
 
@@ -1648,7 +1705,7 @@ folder's weights file), `scheduler_last_epoch`, `scaler_scale`, `top_level_keys`
 | hf_trainer/checkpoint-700 | Hugging Face Trainer folder: trainer_state.json with NaN and -Infinity, optimizer.pt (2 param groups), scheduler.pt, scaler.pt, rng_state.pth, training_args.bin (`transformers.training_args.TrainingArguments` dataclass + enums), model.safetensors |
 | lightning/epoch=5-step=750.ckpt | Lightning 2.4 end-of-epoch checkpoint (loops, callbacks with ModelCheckpoint/EarlyStopping, optimizer_states, lr_schedulers, hyper_parameters) |
 | lightning/epoch=6-step=800.ckpt | Lightning mid-epoch checkpoint (50 of 125 batches; every_n_train_steps save) |
-| bad/ | broken inputs; `bad/expected.json` says what each must produce (`_torch_load_1_13` records what real torch.load raised) |
+| bad/ | broken inputs made from enstack/last_checkpoint/training_state.pth: empty, truncated_half, truncated_tail_64, html_error_page (Google Drive quota page), bitflip_in_pickle (key string bit flipped: only the CRC-32 shows it, torch 1.13 loads it), bitflip_opcode_in_pickle (opcode byte flipped), lfs_pointer (Git LFS pointer), malicious_os_system (posix.system REDUCE next to epoch 1 / step 5), protocol6 (PROTO 6), protocol0_with_tensors (real torch.save(pickle_protocol=0): torch.load itself fails). `bad/expected.json` says what each must produce; `_torch_load_1_13` records what real torch.load raised |
 | hostile/ | hostile pickles built from raw opcodes; `hostile/expected.json` lists the globals each must flag. NEVER load these with Python |
 
 `bad/malicious_os_system.pth` and everything in `hostile/` would run a shell command (an `echo`) if

@@ -4,13 +4,19 @@
  */
 import type { DroppedBlob } from '../worker/protocol';
 
-/** Load the sample run folder. Paths in the manifest are relative to `sample/`. */
+/** The sample manifest: each file's path inside the run folder and its stored name under `sample/`. */
+interface SampleManifest {
+  root: string;
+  files: { path: string; file: string }[];
+}
+
+/** Load the sample run folder. */
 export async function loadSample(): Promise<DroppedBlob[]> {
   const base = new URL('sample/', document.baseURI);
-  const manifest = (await (await fetch(new URL('manifest.json', base))).json()) as { root: string; files: string[] };
+  const manifest = (await (await fetch(new URL('manifest.json', base))).json()) as SampleManifest;
   return Promise.all(
-    manifest.files.map(async (path) => {
-      const res = await fetch(new URL(path.split('/').map(encodeURIComponent).join('/'), base));
+    manifest.files.map(async ({ path, file }) => {
+      const res = await fetch(new URL(file, base));
       if (!res.ok) throw new Error(`sample file ${path}: HTTP ${res.status}`);
       return { path: `${manifest.root}/${path}`, file: new File([await res.blob()], path.split('/').pop() ?? path) };
     }),

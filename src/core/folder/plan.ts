@@ -73,12 +73,13 @@ export function planDrop(files: readonly DroppedFile[]): DropPlan {
     if (names.includes('training_state.pth')) {
       const weights = WEIGHT_FILES.find((w) => names.includes(w));
       const config = names.includes('config.json') ? 'config.json' : undefined;
-      claimed.add('training_state.pth');
+      // The state, the weights and the config belong to the checkpoint; any other torch file in the
+      // folder (a copy, a conflict copy) is also analysed on its own below.
+      for (const n of ['training_state.pth', 'config.json', ...WEIGHT_FILES]) claimed.add(n);
       const filesOf = names.map((n) => ({
         path: join(n),
         role: (n === 'training_state.pth' ? 'training-state' : n === weights ? 'weights' : n === config ? 'config' : 'other') as FileRole,
       }));
-      names.forEach((n) => claimed.add(n));
       checkpoints.push({
         id: dir || 'training_state.pth',
         name: folderName,

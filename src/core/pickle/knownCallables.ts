@@ -21,6 +21,9 @@ export const PYTHON_CALLABLES: ReadonlyMap<string, CallHandler> = new Map<string
   ['builtins.complex', complexOf],
   ['__builtin__.complex', complexOf],
   ['_codecs.encode', codecsEncode],
+  // protocol < 3 writes b'' as bytes() (CPython Lib/pickle.py save_bytes)
+  ['builtins.bytes', (a) => (a.length === 0 ? { kind: 'bytes', value: new Uint8Array(0) } : undefined)],
+  ['__builtin__.bytes', (a) => (a.length === 0 ? { kind: 'bytes', value: new Uint8Array(0) } : undefined)],
   ['numpy.dtype', makeNumpyDtype],
   ...[...NUMPY_MULTIARRAY].map((m) => [`${m}.scalar`, makeNumpyScalar] as [string, CallHandler]),
   ...[...NUMPY_MULTIARRAY].map((m) => [`${m}._reconstruct`, reconstruct] as [string, CallHandler]),

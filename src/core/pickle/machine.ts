@@ -72,7 +72,10 @@ export interface FrameInfo {
 /** What one pickle stream produced. Offsets are indices into the `bytes` given to {@link runPickle}. */
 export interface PickleResult {
   readonly value: PyValue;
-  /** Protocol from the PROTO opcode (0 when absent). */
+  /**
+   * Protocol from the PROTO opcode; without one (protocols 0 and 1 write none), 1 when any
+   * protocol-1 opcode was seen, else 0 (as `pickletools.dis` infers it).
+   */
   readonly protocol: number;
   /** Offset of the first opcode. */
   readonly start: number;
@@ -85,6 +88,13 @@ export interface PickleResult {
 }
 
 type StackItem = PyValue;
+
+/** Opcodes introduced by protocol 1 (pickletools `proto=1`). */
+const PROTOCOL1_OPCODES = new Set<number>([
+  OP.BININT, OP.BININT1, OP.BININT2, OP.BINFLOAT, OP.BINSTRING, OP.SHORT_BINSTRING, OP.BINUNICODE, OP.EMPTY_TUPLE,
+  OP.EMPTY_LIST, OP.EMPTY_DICT, OP.APPENDS, OP.SETITEMS, OP.BINGET, OP.LONG_BINGET, OP.BINPUT, OP.LONG_BINPUT,
+  OP.BINPERSID, OP.OBJ, OP.POP_MARK,
+]);
 
 /**
  * Run one pickle from `options.start` to its STOP opcode.
@@ -105,6 +115,8 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
   const globals: GlobalRef[] = [];
   const frames: FrameInfo[] = [];
   let protocol = 0;
+  let sawProto = false;
+  let sawBinary = false;
   let opcodeCount = 0;
   let opStart = pos;
 
@@ -198,8 +210,10 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
     opStart = pos;
     if (++opcodeCount > limits.maxOpcodes) fail('limit-exceeded', `the pickle has more than ${limits.maxOpcodes} opcodes.`);
     const op = readU8();
+    if (PROTOCOL1_OPCODES.has(op)) sawBinary = true;
     switch (op) {
       case OP.PROTO: {
+        sawProto = true;
         protocol = readU8();
         if (protocol > HIGHEST_PROTOCOL) {
           fail('unsupported-protocol', `pickle protocol ${protocol} is newer than the highest known protocol (${HIGHEST_PROTOCOL}).`);
@@ -217,7 +231,7 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
       }
       case OP.STOP: {
         const value = pop();
-        return { value, protocol, start, end: pos, globals, frames, opcodeCount };
+        return { value, protocol: sawProto ? protocol : sawBinary ? 1 : 0, start, end: pos, globals, frames, opcodeCount };
       }
       case OP.MARK:
         if (metastack.length >= limits.maxMarkDepth) fail('limit-exceeded', `MARK nesting deeper than ${limits.maxMarkDepth}.`);
