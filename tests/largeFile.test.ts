@@ -1,0 +1,69 @@
+/**
+ * Reading metadata never reads tensor bytes: a real ~200 MB training_state.pth (written by
+ * scripts/make_fixtures.py --large with PyTorch) is summarised with under 1 MB read from the source.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { countingSource } from '../src/core/bytes/byteSource';
+import { readEnstackState } from '../src/core/conventions/enstack';
+import { loadTorchFile } from '../src/core/torch/loadTorchFile';
+import { openFileSource, type NodeFileSource } from '../src/node/fileSource';
+import { ROOT } from './support/fixtures';
+import { runPythonJson } from './support/python';
+
+interface LargeExpected {
+  bytes: number;
+  epoch: number;
+  step: number;
+  total_batches: number;
+  progress_percent: number;
+  remaining_batches: number;
+  resume: string;
+  best_val_f1: number;
+  best_val_acc: number;
+  optimizer_steps: number;
+  optimizer_param_states: number;
+  scheduler_last_epoch: number;
+  scaler_scale: number;
+}
+
+let dir: string;
+let expected: LargeExpected;
+let file: NodeFileSource;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ckptview-large-'));
+  const path = join(dir, 'training_state.pth');
+  expected = runPythonJson<LargeExpected>([join(ROOT, 'scripts', 'make_fixtures.py'), '--large', path, '--megabytes', '200']);
+  file = await openFileSource(path);
+}, 300_000);
+
+afterAll(async () => {
+  await file?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('a 200 MB training_state.pth is summarised reading under 1 MB', async () => {
+  expect(file.size).toBe(expected.bytes);
+  expect(file.size).toBeGreaterThan(200_000_000);
+  const { source, stats } = countingSource(file);
+  const torch = await loadTorchFile(source);
+  const state = await readEnstackState(source, torch);
+  expect(state.progress).toMatchObject({
+    epoch: expected.epoch,
+    step: expected.step,
+    totalBatches: expected.total_batches,
+    progressPercent: expected.progress_percent,
+    remainingBatches: expected.remaining_batches,
+  });
+  expect(state.progress?.resume.text).toBe(expected.resume);
+  expect(state.bestValF1).toBe(expected.best_val_f1);
+  expect(state.bestValAcc).toBe(expected.best_val_acc);
+  expect(state.optimizer?.steps).toBe(expected.optimizer_steps);
+  expect(state.optimizer?.paramStates).toBe(expected.optimizer_param_states);
+  expect(state.scheduler?.lastEpoch).toBe(expected.scheduler_last_epoch);
+  expect(state.scaler?.scale).toBe(expected.scaler_scale);
+  expect(stats.bytesRead).toBeLessThan(1024 * 1024);
+});
