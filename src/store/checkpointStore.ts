@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import type { CheckpointSummary } from '../core/conventions/summary';
 import type { OtherFolder } from '../core/folder/plan';
-import type { DroppedBlob, PendingCheckpoint, WorkerResponse } from '../worker/protocol';
+import type { BatchMessage, DroppedBlob, PendingCheckpoint } from '../worker/protocol';
 
 /** A checkpoint row: pending until its summary arrives. */
 export interface CheckpointEntry {
@@ -29,7 +29,7 @@ export interface CheckpointState {
   /** A message for the whole drop (e.g. nothing recognisable was dropped). */
   readonly notice: string | undefined;
   addFiles(files: DroppedBlob[], batch: number): void;
-  receive(m: WorkerResponse): void;
+  receive(m: BatchMessage): void;
   select(id: string | undefined): void;
   remove(id: string): void;
   clear(): void;

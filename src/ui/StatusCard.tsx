@@ -7,6 +7,7 @@ import type { CheckpointEntry } from '../store/checkpointStore';
 import { count, int, lr, metric4, percent } from './format';
 import { ProblemList } from './ProblemList';
 import { ProgressBar } from './ProgressBar';
+import { RepairPanel } from './RepairPanel';
 import { SafetyBadge } from './SafetyBadge';
 
 function StatusBadge({ s }: { s: CheckpointSummary }) {
@@ -90,6 +91,7 @@ function CardBody({ s }: { s: CheckpointSummary }) {
         ) : null}
       </dl>
       <ProblemList problems={s.problems} />
+      {p ? <RepairPanel s={s} /> : null}
       {s.warnings.length ? (
         <ul className="warnings" aria-label="Warnings">
           {s.warnings.map((w, i) => (

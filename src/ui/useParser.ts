@@ -1,9 +1,9 @@
 /**
- * The page's single parser worker, wired to the store. `submit` sends files and records them.
+ * The page's single parser worker, wired to the store.
  */
 import { useCheckpoints } from '../store/checkpointStore';
 import { ParserClient } from '../worker/client';
-import type { DroppedBlob } from '../worker/protocol';
+import type { DroppedBlob, RepairOutcome } from '../worker/protocol';
 
 let client: ParserClient | undefined;
 
@@ -17,4 +17,9 @@ export function submitFiles(files: DroppedBlob[]): void {
   if (files.length === 0) return;
   const batch = getClient().analyze(files);
   useCheckpoints.getState().addFiles(files, batch);
+}
+
+/** Ask the worker to mark `epoch` complete in the training state at `path`. */
+export function requestRepair(path: string, epoch: number): Promise<RepairOutcome> {
+  return getClient().repair(path, epoch);
 }

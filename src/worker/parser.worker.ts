@@ -4,8 +4,11 @@
  */
 import { analyzeDrop } from './analyzeDrop';
 import type { WorkerRequest, WorkerResponse } from './protocol';
+import { repairFile } from './repairFile';
 
 const cancelled = new Set<number>();
+/** Every dropped file by path, kept for repairs. */
+const files = new Map<string, Blob>();
 const post = (m: WorkerResponse): void => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
 
 self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
@@ -15,8 +18,25 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
     return;
   }
   if (msg.type === 'analyze') {
+    for (const f of msg.files) files.set(f.path, f.file);
     analyzeDrop(msg.batch, msg.files, post, () => cancelled.has(msg.batch)).catch((e: unknown) =>
       post({ type: 'failed', batch: msg.batch, message: e instanceof Error ? e.message : String(e) }),
     );
   }
+  if (msg.type === 'repair') {
+    const file = files.get(msg.path);
+    if (!file) {
+      post({ type: 'repair-failed', request: msg.request, message: `${msg.path} is no longer loaded: drop it again.` });
+      return;
+    }
+    repairFile(msg.path, file, msg.epoch).then(
+      (outcome) => post({ type: 'repaired', request: msg.request, outcome }),
+      (e: unknown) => post({ type: 'repair-failed', request: msg.request, message: describeError(e) }),
+    );
+  }
 };
+
+function describeError(e: unknown): string {
+  if (e instanceof Error && 'describe' in e && typeof e.describe === 'function') return (e.describe as () => string)();
+  return e instanceof Error ? e.message : String(e);
+}

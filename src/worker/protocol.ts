@@ -4,6 +4,7 @@
  */
 import type { CheckpointSummary } from '../core/conventions/summary';
 import type { OtherFolder } from '../core/folder/plan';
+import type { RepairChange } from '../core/repair/markEpochComplete';
 
 /** A dropped file with its path relative to the drop. */
 export interface DroppedBlob {
@@ -14,7 +15,24 @@ export interface DroppedBlob {
 /** Page -> worker. */
 export type WorkerRequest =
   | { readonly type: 'analyze'; readonly batch: number; readonly files: DroppedBlob[] }
-  | { readonly type: 'cancel'; readonly batch: number };
+  | { readonly type: 'cancel'; readonly batch: number }
+  /** Mark `epoch` complete in the training state file at `path` (a path of an earlier drop). */
+  | { readonly type: 'repair'; readonly request: number; readonly path: string; readonly epoch: number };
+
+/** A verified repair, ready to download. */
+export interface RepairOutcome {
+  /** The repaired file: slices of the dropped File plus the patched bytes (no copy of tensor data). */
+  readonly blob: Blob;
+  readonly path: string;
+  readonly changes: RepairChange[];
+  readonly mode: 'in-place' | 'resized';
+  readonly resumeAfter: string;
+  readonly epoch: number;
+  /** What the verifier checked. */
+  readonly checks: string[];
+  /** Bytes of new data the repair holds in memory. */
+  readonly patchedBytes: number;
+}
 
 /** A checkpoint announced before it is parsed. */
 export interface PendingCheckpoint {
@@ -28,4 +46,9 @@ export type WorkerResponse =
   | { readonly type: 'plan'; readonly batch: number; readonly pending: PendingCheckpoint[]; readonly otherFolders: OtherFolder[] }
   | { readonly type: 'summary'; readonly batch: number; readonly summary: CheckpointSummary }
   | { readonly type: 'done'; readonly batch: number; readonly elapsedMs: number }
-  | { readonly type: 'failed'; readonly batch: number; readonly message: string };
+  | { readonly type: 'failed'; readonly batch: number; readonly message: string }
+  | { readonly type: 'repaired'; readonly request: number; readonly outcome: RepairOutcome }
+  | { readonly type: 'repair-failed'; readonly request: number; readonly message: string };
+
+/** The responses that belong to an analysis batch. */
+export type BatchMessage = Extract<WorkerResponse, { batch: number }>;
