@@ -221,6 +221,18 @@ describe('damaged and foreign files', () => {
     expect(r.problems[0]).toMatch(new RegExp(`^Record ${i + 1} at byte ${recs[i].offset} is damaged \\(its length checksum does not match\\): skipped \\d+ bytes to the next valid record, at byte ${recs[i + 1].offset}\\.$`));
   });
 
+  test('a flipped length byte in the last record: the rest of the file is reported unread', async () => {
+    const i = recs.length - 1;
+    const damaged = bytes.slice();
+    damaged[recs[i].offset + 1] ^= 0x01;
+    const r = await read(damaged);
+    expect(r.series).toEqual((await read(bytes.slice(0, recs[i].offset))).series);
+    expect(r.records).toBe(i);
+    expect(r.problems).toEqual([
+      `Record ${i + 1} at byte ${recs[i].offset} is damaged (its length checksum does not match) and no valid record follows: the last ${bytes.length - recs[i].offset} bytes of the file were not read.`,
+    ]);
+  });
+
   test('a file whose first record is missing says so but reads the rest', async () => {
     const r = await read(bytes.slice(recs[1].offset));
     expect(r.fileVersion).toBeUndefined();

@@ -36,7 +36,7 @@ export function toProblem(file: string, e: unknown): FileProblem {
 
 /** The safety findings of every pickle of a parsed torch file. */
 export function torchFileFindings(path: string, f: TorchFile): GlobalFinding[] {
-  return scanGlobals(f.pickles.map((p) => ({ file: path, member: p.member, globals: p.result.globals })));
+  return scanGlobals(f.pickles.map((p) => ({ file: path, member: p.member, label: p.label, globals: p.result.globals })));
 }
 
 /**
@@ -63,6 +63,7 @@ export async function analyzeCheckpoint(plan: CheckpointPlan, open: FileOpener, 
     setFile(plan.stateFile, { format: state.format === 'zip' ? 'torch.save zip' : state.format === 'legacy' ? 'torch.save legacy (pre-1.6)' : 'pickle', pickleProtocol: state.main.result.protocol });
     findings.push(...torchFileFindings(plan.stateFile, state));
     for (const a of state.anomalies) warnings.push(`${plan.stateFile}: ${a}`);
+    for (const e of state.integrity) problems.push(toProblem(plan.stateFile, e));
   } catch (e) {
     problems.push(toProblem(plan.stateFile, e));
   }
@@ -80,9 +81,11 @@ export async function analyzeCheckpoint(plan: CheckpointPlan, open: FileOpener, 
         const model = summarizeStateDict(plan.stateFile, state.value);
         if (model) summary = { ...summary, model };
       }
-      repair = hasEpochAndStep(state.value)
-        ? { eligible: true, reason: 'epoch and step are saved at the top level of the state dict', file: plan.stateFile }
-        : { eligible: false, reason: 'this file has no top-level epoch and step to repair' };
+      repair = state.integrity.length
+        ? { eligible: false, reason: 'the file failed an integrity check (see the problems above), and a repair would hide the damage' }
+        : hasEpochAndStep(state.value)
+          ? { eligible: true, reason: 'epoch and step are saved at the top level of the state dict', file: plan.stateFile }
+          : { eligible: false, reason: 'this file has no top-level epoch and step to repair' };
     } catch (e) {
       problems.push(toProblem(plan.stateFile, e));
     }

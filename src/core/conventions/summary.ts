@@ -80,6 +80,8 @@ export type SafetyVerdict = 'safe' | 'weights-only-rejects' | 'dangerous';
 export interface GlobalFinding {
   readonly file: string;
   readonly member?: string;
+  /** Which pickle of the file: `data.pkl`, `magic number`, `object`, a nested pickle... */
+  readonly pickle: string;
   /** Offset of the importing opcode in the pickle stream (from the start of data.pkl or the file). */
   readonly offset: number;
   /** `module.name`. */

@@ -26,6 +26,8 @@ export interface PickleHooks {
   build?(target: PyValue, state: PyValue): PyValue | undefined;
   /** PERSID / BINPERSID: resolve a persistent id (torch storages). */
   persistentLoad?(pid: PyValue, span: Span): PyValue;
+  /** Observes every call of a global (interpreted or not), e.g. to find nested pickles. */
+  onCall?(callee: GlobalRef, args: PyValue[], span: Span): void;
 }
 
 /** Bounds against hostile pickles. */
@@ -185,7 +187,7 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
     return v as PyValue;
   };
   const importGlobal = (module: string, name: string, opcode: GlobalRef['opcode'], resolved = true): GlobalRef => {
-    const ref: GlobalRef = { module, name, offset: base + opStart, opcode, called: false, resolved };
+    const ref: GlobalRef = { module, name, offset: base + opStart, opcode, called: false, resolved, callArgs: [] };
     globals.push(ref);
     return ref;
   };
@@ -193,6 +195,8 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
     const s = span();
     if (calleeValue.kind === 'global') {
       calleeValue.ref.called = true;
+      if (calleeValue.ref.callArgs.length < 8) calleeValue.ref.callArgs.push(args);
+      hooks.onCall?.(calleeValue.ref, args, s);
       const interpreted = kwargs === undefined ? hooks.call?.(calleeValue.ref, args, s) : undefined;
       if (interpreted) {
         interpreted.span = s;

@@ -26,6 +26,8 @@ export interface GlobalRef {
   called: boolean;
   /** False when STACK_GLOBAL operands were not plain strings (the name cannot be resolved statically). */
   readonly resolved: boolean;
+  /** Positional arguments of the first calls (at most 8), for context-aware safety verdicts. */
+  readonly callArgs: PyValue[][];
 }
 
 /** Metadata of a torch storage (from the persistent id tuple; PyTorch torch/serialization.py). */

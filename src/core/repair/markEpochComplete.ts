@@ -66,6 +66,9 @@ function intField(root: PyValue, key: 'epoch' | 'step', file: string): { value: 
  */
 export async function planMarkEpochComplete(src: ByteSource, file: TorchFile, epoch: number): Promise<RepairPlan> {
   if (!Number.isInteger(epoch) || epoch < 1 || epoch > MAX_EPOCH) throw new RangeError(`epoch must be a whole number from 1 to ${MAX_EPOCH}`);
+  if (file.integrity.length) {
+    throw new CheckpointFormatError(file.integrity[0].code, src.name, `not repaired: ${file.integrity[0].message}`);
+  }
   const e = intField(file.value, 'epoch', src.name);
   const s = intField(file.value, 'step', src.name);
   const targets: IntTarget[] = [

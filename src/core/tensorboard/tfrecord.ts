@@ -180,7 +180,7 @@ function cutShort(index: number, offset: number, length: number, present: number
 async function findNextHeader(win: Window, size: number, from: number): Promise<number | undefined> {
   let p = from;
   while (p + TFRECORD_HEADER_BYTES <= size) {
-    const chunk = await win.get(p, win.windowBytes);
+    const chunk = await win.getAvailable(p, TFRECORD_HEADER_BYTES);
     if (chunk.length < TFRECORD_HEADER_BYTES) return undefined;
     const last = chunk.length - TFRECORD_HEADER_BYTES;
     for (let q = 0; q <= last; q++) {
@@ -200,6 +200,16 @@ class Window {
     private readonly src: ByteSource,
     readonly windowBytes: number,
   ) {}
+
+  /**
+   * The cached bytes from `offset` to the end of the window when at least `min` of them are
+   * cached, else a fresh window read at `offset` (shorter only at the end of the source).
+   */
+  async getAvailable(offset: number, min: number): Promise<Uint8Array> {
+    const rel = offset - this.start;
+    if (rel >= 0 && rel + min <= this.buf.length) return this.buf.subarray(rel);
+    return this.get(offset, this.windowBytes);
+  }
 
   /** Bytes `[offset, offset + length)`, shorter only at the end of the source. */
   async get(offset: number, length: number): Promise<Uint8Array> {

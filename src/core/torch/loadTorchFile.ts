@@ -10,13 +10,15 @@
  */
 import type { ByteSource } from '../bytes/byteSource';
 import { CheckpointFormatError } from '../errors';
-import { runPickle, type PickleLimits, type PickleResult } from '../pickle/machine';
-import type { PyValue, StorageRef } from '../pickle/values';
+import { runPickle, type PickleHooks, type PickleLimits, type PickleResult } from '../pickle/machine';
+import { pythonHooks } from '../pickle/knownCallables';
+import type { GlobalRef, PyValue, Span, StorageRef } from '../pickle/values';
+import { crc32 } from '../zip/crc32';
 import { readEntry, readLocalHeader, readZipIndex } from '../zip/zipReader';
 import type { ZipIndex } from '../zip/zipTypes';
 import { rejectNonCheckpoint, sniff } from './sniff';
 import type { LocatedPickle, TorchFile } from './torchFile';
-import { torchHooks } from './torchCallables';
+import { torchHooks, type TorchHookObservers } from './torchCallables';
 
 /** The legacy format's magic number (torch/serialization.py MAGIC_NUMBER). */
 export const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
@@ -44,6 +46,66 @@ export async function loadTorchFile(src: ByteSource, options: LoadOptions = {}):
   return rejectNonCheckpoint(kind, src.name);
 }
 
+/** Callables whose bytes argument is itself a pickle that would be loaded (and so must be scanned). */
+const NESTED_LOADERS = new Set(['pickle.loads', '_pickle.loads', 'cPickle.loads', 'dill.loads', 'cloudpickle.loads', 'torch.load', 'torch.serialization.load', 'torch.storage._load_from_bytes', 'pickle._loads']);
+/** Nesting depth of pickles inside pickles that is still scanned. */
+const MAX_NESTING = 3;
+
+/** Collects pickles passed as bytes to loader callables, and persistent ids torch cannot resolve. */
+class ParseObservers {
+  readonly nestedCalls: { callee: GlobalRef; bytes: Uint8Array; span: Span }[] = [];
+  readonly unresolved: PyValue[] = [];
+  observers(): TorchHookObservers {
+    return {
+      unresolved: this.unresolved,
+      onCall: (callee, args, span) => {
+        const a = args[0];
+        if (NESTED_LOADERS.has(`${callee.module}.${callee.name}`) && a && a.kind === 'bytes') this.nestedCalls.push({ callee, bytes: a.value, span });
+      },
+    };
+  }
+}
+
+/** Parse the pickles found in bytes arguments (recursively, bounded), for the safety scan only. */
+function nestedPickles(obs: ParseObservers, parent: LocatedPickle, file: string, options: LoadOptions, depth = 1): LocatedPickle[] {
+  if (depth > MAX_NESTING) return [];
+  const out: LocatedPickle[] = [];
+  for (const call of obs.nestedCalls) {
+    const inner = new ParseObservers();
+    const hooks: PickleHooks = { ...pythonHooks, onCall: inner.observers().onCall };
+    try {
+      const result = runPickle(call.bytes, { file, member: parent.member, hooks, limits: options.limits });
+      const located: LocatedPickle = {
+        label: `pickle inside the bytes given to ${call.callee.module}.${call.callee.name}`,
+        member: parent.member,
+        fileOffset: parent.fileOffset,
+        nestedIn: { label: parent.label, offset: call.span.offset },
+        result,
+      };
+      out.push(located, ...nestedPickles(inner, located, file, options, depth + 1));
+    } catch {
+      /* bytes that are not a pickle: nothing to scan */
+    }
+  }
+  return out;
+}
+
+/** Integrity problem for tensor references that are not storage tuples. */
+function unresolvedProblem(obs: ParseObservers, file: string, member?: string): CheckpointFormatError[] {
+  if (obs.unresolved.length === 0) return [];
+  const textual = obs.unresolved.some((v) => v.kind === 'persistent' && v.pid.kind === 'str');
+  return [
+    new CheckpointFormatError(
+      'bad-pickle',
+      file,
+      textual
+        ? `${obs.unresolved.length} tensor references are stored as text (pickle protocol 0), which torch.load itself cannot read back; the other fields are shown.`
+        : `${obs.unresolved.length} persistent ids are not torch storage records; torch.load would fail on them.`,
+      { member },
+    ),
+  ];
+}
+
 async function loadZip(src: ByteSource, options: LoadOptions): Promise<TorchFile> {
   const index = await readZipIndex(src);
   if (index.entries.length === 0) {
@@ -65,11 +127,27 @@ async function loadZip(src: ByteSource, options: LoadOptions): Promise<TorchFile
   }
   const local = await readLocalHeader(src, dataPkl);
   if (local.name !== dataPkl.name) anomalies.push(`the local header names ${JSON.stringify(local.name)} but the central directory names ${JSON.stringify(dataPkl.name)}`);
-  const bytes = await readEntry(src, dataPkl, { maxUncompressed: maxPickle });
+  // CRC is checked here rather than in readEntry: a mismatch with a readable pickle is shown with
+  // a warning (torch.load up to 2.x reads such files without complaint), never silently.
+  const bytes = await readEntry(src, dataPkl, { maxUncompressed: maxPickle, verifyCrc: false });
+  const crcOk = crc32(bytes) === dataPkl.crc32;
+  const crcMessage = `${dataPkl.name} is corrupt: its CRC-32 does not match the one recorded in the archive (a bit flip or a damaged copy)`;
   const storages = new Map<string, StorageRef>();
-  const result = runPickle(bytes, { file: src.name, member: dataPkl.name, hooks: torchHooks(storages), limits: options.limits });
+  const obs = new ParseObservers();
+  let result: PickleResult;
+  try {
+    result = runPickle(bytes, { file: src.name, member: dataPkl.name, hooks: torchHooks(storages, obs.observers()), limits: options.limits });
+  } catch (e) {
+    if (!crcOk && e instanceof CheckpointFormatError) {
+      throw new CheckpointFormatError('crc-mismatch', src.name, `${crcMessage}, and its pickle cannot be read: ${e.message}`, { offset: e.offset, member: dataPkl.name });
+    }
+    throw e;
+  }
+  const integrity: CheckpointFormatError[] = [];
+  if (!crcOk) integrity.push(new CheckpointFormatError('crc-mismatch', src.name, `${crcMessage}. The pickle still parses, so the values are shown, but they may be wrong; this file is not repaired.`, { offset: local.dataOffset, member: dataPkl.name }));
+  integrity.push(...unresolvedProblem(obs, src.name, dataPkl.name));
   const main: LocatedPickle = { label: 'data.pkl', member: dataPkl.name, fileOffset: local.dataOffset, result };
-  const pickles = [main, ...trailingPickles(bytes, result, src.name, dataPkl.name, local.dataOffset, anomalies, options)];
+  const pickles = [main, ...trailingPickles(bytes, result, src.name, dataPkl.name, local.dataOffset, anomalies, options), ...nestedPickles(obs, main, src.name, options)];
   const version = await smallText(src, index, `${top}version`) ?? await smallText(src, index, `${top}.data/version`);
   const byteorder = await smallText(src, index, `${top}byteorder`);
   if (byteorder === 'big') anomalies.push('the archive was written on a big-endian machine (byteorder = big)');
@@ -83,6 +161,7 @@ async function loadZip(src: ByteSource, options: LoadOptions): Promise<TorchFile
     storages,
     zip: { index, prefix: top, dataPkl, dataPklOffset: local.dataOffset, version, byteorder },
     anomalies,
+    integrity,
   };
 }
 
@@ -139,7 +218,8 @@ async function loadPickleStream(src: ByteSource, options: LoadOptions): Promise<
 function parseLegacy(bytes: Uint8Array, src: ByteSource, options: LoadOptions): TorchFile {
   const file = src.name;
   const storages = new Map<string, StorageRef>();
-  const hooks = torchHooks(storages);
+  const obs = new ParseObservers();
+  const hooks = torchHooks(storages, obs.observers());
   const run = (start: number, label: string): LocatedPickle => ({
     label,
     fileOffset: 0,
@@ -148,9 +228,20 @@ function parseLegacy(bytes: Uint8Array, src: ByteSource, options: LoadOptions): 
   const magic = run(0, 'magic number');
   const mv = magic.result.value;
   const isMagic = mv.kind === 'int' && BigInt(mv.value) === LEGACY_MAGIC;
+  const anomalies: string[] = [];
+  if (!isMagic && mv.kind === 'object' && magic.result.end < bytes.length) {
+    // A legacy file whose magic number is computed by a call: torch.load runs that call first.
+    try {
+      const legacy = parseLegacyAfterMagic(bytes, magic, run, file, storages, obs, options);
+      legacy.anomalies.push('the legacy magic number is not a literal but the result of a call: torch.load would run that call before anything else');
+      return legacy;
+    } catch (e) {
+      if (e instanceof CheckpointFormatError && e.code === 'truncated' && bytes.length < src.size) throw e;
+      /* not a legacy stream after all: treat as a bare pickle below */
+    }
+  }
   if (!isMagic) {
-    // A bare pickle (or a legacy file whose magic is computed: torch.load would run that code).
-    const anomalies: string[] = [];
+    // A bare pickle (not torch.save).
     const pickles: LocatedPickle[] = [{ ...magic, label: 'pickle' }];
     if (magic.result.end < bytes.length) {
       anomalies.push(`${src.size - magic.result.end} bytes follow the first pickle's STOP opcode`);
@@ -160,8 +251,22 @@ function parseLegacy(bytes: Uint8Array, src: ByteSource, options: LoadOptions): 
         /* not a pickle: data, ignored */
       }
     }
-    return { file, format: 'pickle', value: mv, main: pickles[0], pickles, mainBytes: bytes, storages, anomalies };
+    pickles.push(...nestedPickles(obs, pickles[0], file, options));
+    return { file, format: 'pickle', value: mv, main: pickles[0], pickles, mainBytes: bytes, storages, anomalies, integrity: unresolvedProblem(obs, file) };
   }
+  return parseLegacyAfterMagic(bytes, magic, run, file, storages, obs, options);
+}
+
+/** The rest of a legacy stream after its magic-number pickle. */
+function parseLegacyAfterMagic(
+  bytes: Uint8Array,
+  magic: LocatedPickle,
+  run: (start: number, label: string) => LocatedPickle,
+  file: string,
+  storages: Map<string, StorageRef>,
+  obs: ParseObservers,
+  options: LoadOptions,
+): TorchFile {
   const protocol = run(magic.result.end, 'protocol version');
   const sysInfo = run(protocol.result.end, 'sys_info');
   const main = run(sysInfo.result.end, 'object');
@@ -169,12 +274,15 @@ function parseLegacy(bytes: Uint8Array, src: ByteSource, options: LoadOptions): 
   const keyList = keys.result.value;
   const storageKeys = keyList.kind === 'list' ? keyList.items.flatMap((k) => (k.kind === 'str' ? [k.value] : [])) : [];
   const pv = protocol.result.value;
+  if (pv.kind !== 'int' || keys.result.value.kind !== 'list') {
+    throw new CheckpointFormatError('bad-pickle', file, 'this is not a legacy torch.save stream: the protocol version or the storage keys are missing.');
+  }
   return {
     file,
     format: 'legacy',
     value: main.result.value,
     main,
-    pickles: [magic, protocol, sysInfo, main, keys],
+    pickles: [magic, protocol, sysInfo, main, keys, ...nestedPickles(obs, main, file, options)],
     mainBytes: bytes,
     storages,
     legacy: {
@@ -184,5 +292,6 @@ function parseLegacy(bytes: Uint8Array, src: ByteSource, options: LoadOptions): 
       storagesOffset: keys.result.end,
     },
     anomalies: [],
+    integrity: unresolvedProblem(obs, file),
   };
 }

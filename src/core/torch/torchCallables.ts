@@ -84,8 +84,16 @@ function rebuildParameter(args: PyValue[]): PyValue | undefined {
   return { ...data, parameter: true, requiresGrad: requiresGradV?.kind === 'bool' ? requiresGradV.value : data.requiresGrad };
 }
 
+/** Observers a loader attaches to the torch hooks. */
+export interface TorchHookObservers {
+  /** Every call of a global (see {@link PickleHooks.onCall}). */
+  onCall?: PickleHooks['onCall'];
+  /** Persistent ids that are not torch storage tuples (e.g. protocol-0 text ids). */
+  unresolved?: PyValue[];
+}
+
 /** Pickle hooks for a torch.save pickle whose storages go into `storages`. */
-export function torchHooks(storages: StorageTable): PickleHooks {
+export function torchHooks(storages: StorageTable, observers: TorchHookObservers = {}): PickleHooks {
   const call = (callee: GlobalRef, args: PyValue[]): PyValue | undefined => {
     const q = `${callee.module}.${callee.name}`;
     switch (q) {
@@ -113,6 +121,11 @@ export function torchHooks(storages: StorageTable): PickleHooks {
   return {
     call,
     build: buildKnown,
-    persistentLoad: (pid, span) => torchPersistentLoad(storages, pid, span),
+    onCall: observers.onCall,
+    persistentLoad: (pid, span) => {
+      const v = torchPersistentLoad(storages, pid, span);
+      if (v.kind === 'persistent') observers.unresolved?.push(v);
+      return v;
+    },
   };
 }

@@ -5,6 +5,7 @@
 import type { ZipEntry, ZipIndex } from '../zip/zipTypes';
 import type { PickleResult } from '../pickle/machine';
 import type { PyValue, StorageRef } from '../pickle/values';
+import type { CheckpointFormatError } from '../errors';
 
 /** `zip`: torch >= 1.6 archive; `legacy`: pre-1.6 stream; `pickle`: a bare pickle (not torch.save). */
 export type TorchFormat = 'zip' | 'legacy' | 'pickle';
@@ -15,6 +16,8 @@ export interface LocatedPickle {
   readonly label: string;
   /** Zip member that holds it, when any. */
   readonly member?: string;
+  /** For a pickle found inside a bytes argument (e.g. of pickle.loads): offset of that call in its parent pickle. */
+  readonly nestedIn?: { readonly label: string; readonly offset: number };
   /** File offset of byte 0 of `result` offsets (the zip entry data start, or 0 in a legacy stream). */
   readonly fileOffset: number;
   readonly result: PickleResult;
@@ -62,4 +65,9 @@ export interface TorchFile {
   readonly legacy?: TorchLegacyLayout;
   /** Non-fatal oddities (extra data after STOP, zip anomalies), as sentences. */
   readonly anomalies: string[];
+  /**
+   * Integrity problems that did not stop the parse (data.pkl CRC mismatch, tensor references
+   * torch.load cannot resolve). Values shown from such a file may be wrong; it is never repaired.
+   */
+  readonly integrity: CheckpointFormatError[];
 }
