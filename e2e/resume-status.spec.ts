@@ -81,6 +81,7 @@ test('a broken file shows a clear message and the rest of the drop still shows',
     { name: 'good_copy.pth', mimeType: 'application/octet-stream', buffer: readFileSync(join(OWN_FIXTURES, 'enstack', 'best_model', 'training_state.pth')) },
   ]);
   await expect(page.getByTestId('problem').first()).toContainText('HTML page');
+  await page.getByTestId('checkpoint-table').locator('tr[data-row="good_copy.pth"]').click();
   const good = page.locator('[data-checkpoint="good_copy.pth"]');
   await expect(good.getByTestId('epoch')).toHaveText(String(expected(join(OWN_FIXTURES, 'enstack', 'best_model')).epoch));
 });

@@ -16,3 +16,12 @@ test('status and repair views', async ({ page }) => {
   await expect(card.getByTestId('repair-done')).toBeVisible();
   await card.screenshot({ path: 'test-results/screens/repair.png' });
 });
+
+test('a whole run folder: findings, chart, table', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.goto('./');
+  await chooseFolder(page, join(OWN_FIXTURES, 'enstack_run'));
+  await expect(page.getByTestId('finding').first()).toBeVisible();
+  await expect(page.getByTestId('series-toggle').first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/run.png', fullPage: true });
+});

@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import type { CheckpointSummary } from '../core/conventions/summary';
 import type { OtherFolder } from '../core/folder/plan';
+import type { EventFileScalars } from '../core/tensorboard/eventFile';
 import type { BatchMessage, DroppedBlob, PendingCheckpoint } from '../worker/protocol';
 
 /** A checkpoint row: pending until its summary arrives. */
@@ -28,6 +29,11 @@ export interface CheckpointState {
   readonly files: Map<string, Blob>;
   /** A message for the whole drop (e.g. nothing recognisable was dropped). */
   readonly notice: string | undefined;
+  /** TensorBoard scalars by event-file path. */
+  readonly scalars: Record<string, EventFileScalars>;
+  /** Batches per epoch of the user's current dataset, when entered (for the dataset-size finding). */
+  readonly currentBatchesPerEpoch: number | undefined;
+  setCurrentBatchesPerEpoch(n: number | undefined): void;
   addFiles(files: DroppedBlob[], batch: number): void;
   receive(m: BatchMessage): void;
   select(id: string | undefined): void;
@@ -43,6 +49,9 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
   busy: [],
   files: new Map(),
   notice: undefined,
+  scalars: {},
+  currentBatchesPerEpoch: undefined,
+  setCurrentBatchesPerEpoch: (n) => set({ currentBatchesPerEpoch: n }),
   addFiles: (files, batch) =>
     set((s) => {
       const next = new Map(s.files);
@@ -61,12 +70,16 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
           }
           const otherFolders = [...s.otherFolders.filter((o) => !m.otherFolders.some((n) => n.path === o.path)), ...m.otherFolders];
           const notice = m.pending.length === 0 ? 'No checkpoint was found in what was dropped: drop a folder holding training_state.pth, or any .pth / .pt / .bin / .ckpt file.' : undefined;
-          return { entries, order, otherFolders, notice, selectedId: s.selectedId ?? order[0] };
+          // a new drop selects what a resume would use (last_checkpoint), else its first regular checkpoint
+          const pick = m.pending.find((p) => p.name === 'last_checkpoint') ?? m.pending.find((p) => !p.name.startsWith('.')) ?? m.pending[0];
+          return { entries, order, otherFolders, notice, selectedId: pick?.id ?? s.selectedId ?? order[0] };
         }
         case 'summary': {
           const prev = s.entries[m.summary.id];
           return { entries: { ...s.entries, [m.summary.id]: { ...(prev ?? { id: m.summary.id, name: m.summary.name, path: m.summary.path }), summary: m.summary } } };
         }
+        case 'scalars':
+          return { scalars: { ...s.scalars, [m.path]: m.scalars } };
         case 'done':
           return { busy: s.busy.filter((b) => b !== m.batch) };
         case 'failed':
@@ -81,5 +94,5 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
       const order = s.order.filter((x) => x !== id);
       return { entries, order, selectedId: s.selectedId === id ? order[0] : s.selectedId };
     }),
-  clear: () => set({ order: [], entries: {}, otherFolders: [], selectedId: undefined, files: new Map(), notice: undefined }),
+  clear: () => set({ order: [], entries: {}, otherFolders: [], selectedId: undefined, files: new Map(), notice: undefined, scalars: {} }),
 }));

@@ -1,13 +1,16 @@
-/** The page: header with controls, then the checkpoints that were dropped. */
+/** The page: header with controls, findings, chart, the table, and the selected checkpoint's detail view. */
 import { useCheckpoints } from '../store/checkpointStore';
+import { CheckpointTable } from './CheckpointTable';
 import { DropTarget } from './DropTarget';
 import { EmptyState } from './EmptyState';
+import { FindingsPanel } from './FindingsPanel';
+import { HistoryChart } from './HistoryChart';
 import { StatusCard } from './StatusCard';
 import { Toolbar } from './Toolbar';
 
 export function App() {
-  const order = useCheckpoints((s) => s.order);
-  const entries = useCheckpoints((s) => s.entries);
+  const count = useCheckpoints((s) => s.order.length);
+  const selected = useCheckpoints((s) => (s.selectedId ? s.entries[s.selectedId] : undefined));
   const busy = useCheckpoints((s) => s.busy.length > 0);
   const notice = useCheckpoints((s) => s.notice);
   const remove = useCheckpoints((s) => s.remove);
@@ -23,12 +26,20 @@ export function App() {
       <main>
         {busy ? <p className="busy" role="status">Reading checkpoints…</p> : null}
         {notice ? <p className="problem" role="alert">{notice}</p> : null}
-        {order.length === 0 ? <EmptyState /> : null}
-        <div className="cards">
-          {order.map((id) => (
-            <StatusCard key={id} entry={entries[id]} onRemove={() => remove(id)} />
-          ))}
-        </div>
+        {count === 0 ? (
+          <EmptyState />
+        ) : (
+          <div className="layout">
+            <div className="col-main">
+              {selected ? <StatusCard key={selected.id} entry={selected} onRemove={() => remove(selected.id)} /> : null}
+              <CheckpointTable />
+            </div>
+            <div className="col-side">
+              <FindingsPanel />
+              <HistoryChart />
+            </div>
+          </div>
+        )}
       </main>
       <footer className="muted foot">Files are read in this tab by a Web Worker and never leave your computer.</footer>
     </DropTarget>

@@ -4,7 +4,9 @@
  */
 import { blobSource } from '../core/bytes/byteSource';
 import { analyzeCheckpoint } from '../core/analyze/analyzeCheckpoint';
-import { planDrop } from '../core/folder/plan';
+import { baseName, planDrop } from '../core/folder/plan';
+import { readEventFile } from '../core/tensorboard/eventFile';
+import { CheckpointFormatError } from '../core/errors';
 import type { DroppedBlob, WorkerResponse } from './protocol';
 
 /**
@@ -21,6 +23,16 @@ export async function analyzeDrop(batch: number, files: DroppedBlob[], emit: (m:
     if (isCancelled()) break;
     const summary = await analyzeCheckpoint(c, (p) => blobSource(byPath.get(p) as Blob, p), sizes);
     emit({ type: 'summary', batch, summary });
+  }
+  for (const f of files) {
+    if (isCancelled()) break;
+    if (!baseName(f.path).startsWith('events.out.tfevents.')) continue;
+    try {
+      emit({ type: 'scalars', batch, path: f.path, scalars: await readEventFile(blobSource(f.file, f.path)) });
+    } catch (e) {
+      const message = e instanceof CheckpointFormatError ? e.message : (e as Error).message;
+      emit({ type: 'scalars', batch, path: f.path, scalars: { series: {}, records: 0, problems: [message] } });
+    }
   }
   emit({ type: 'done', batch, elapsedMs: performance.now() - started });
 }

@@ -5,6 +5,7 @@
 import type { CheckpointSummary } from '../core/conventions/summary';
 import type { OtherFolder } from '../core/folder/plan';
 import type { RepairChange } from '../core/repair/markEpochComplete';
+import type { EventFileScalars } from '../core/tensorboard/eventFile';
 
 /** A dropped file with its path relative to the drop. */
 export interface DroppedBlob {
@@ -45,6 +46,8 @@ export interface PendingCheckpoint {
 export type WorkerResponse =
   | { readonly type: 'plan'; readonly batch: number; readonly pending: PendingCheckpoint[]; readonly otherFolders: OtherFolder[] }
   | { readonly type: 'summary'; readonly batch: number; readonly summary: CheckpointSummary }
+  /** Scalars of a TensorBoard event file found in the drop. */
+  | { readonly type: 'scalars'; readonly batch: number; readonly path: string; readonly scalars: EventFileScalars }
   | { readonly type: 'done'; readonly batch: number; readonly elapsedMs: number }
   | { readonly type: 'failed'; readonly batch: number; readonly message: string }
   | { readonly type: 'repaired'; readonly request: number; readonly outcome: RepairOutcome }

@@ -71,7 +71,7 @@ export async function analyzeCheckpoint(plan: CheckpointPlan, open: FileOpener, 
     try {
       if (plan.convention === 'enstack' || hasEpochAndStep(state.value)) {
         const s = await readEnstackState(stateSrc, state);
-        summary = { progress: s.progress, bestValF1: s.bestValF1, bestValAcc: s.bestValAcc, optimizer: s.optimizer, scheduler: s.scheduler, scaler: s.scaler };
+        summary = { progress: s.progress, bestValF1: s.bestValF1, bestValAcc: s.bestValAcc, optimizer: s.optimizer, scheduler: s.scheduler, scaler: s.scaler, history: s.history };
         warnings.push(...s.warnings);
       } else {
         const epoch = asNumber(dictGet(state.value, 'epoch'));

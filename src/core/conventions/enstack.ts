@@ -19,6 +19,8 @@ export interface EnstackState {
   readonly optimizer: OptimizerSummary | undefined;
   readonly scheduler: SchedulerSummary | undefined;
   readonly scaler: ScalerSummary | undefined;
+  /** `history` dict of metric lists (one value per epoch), when saved. */
+  readonly history: Record<string, number[]> | undefined;
   /** Sentences for things worth flagging (e.g. missing keys). */
   readonly warnings: string[];
 }
@@ -59,6 +61,19 @@ export async function readEnstackState(src: ByteSource, file: TorchFile): Promis
     optimizer: await summarizeOptimizer(src, file, dictGet(root, 'optimizer_state_dict')),
     scheduler: summarizeScheduler(dictGet(root, 'scheduler_state_dict')),
     scaler: await summarizeScaler(src, file, dictGet(root, 'scaler_state_dict')),
+    history: readHistory(dictGet(root, 'history')),
     warnings,
   };
+}
+
+/** A `history` dict of numeric lists (e.g. `{'val_f1': [...], 'val_acc': [...]}`); non-numeric entries are skipped. */
+export function readHistory(v: PyValue | undefined): Record<string, number[]> | undefined {
+  if (!v || v.kind !== 'dict') return undefined;
+  const out: Record<string, number[]> = {};
+  for (const [k, list] of v.entries) {
+    if (k.kind !== 'str' || list.kind !== 'list') continue;
+    const nums = list.items.map(asNumber);
+    if (nums.length && nums.every((n) => n !== undefined)) out[k.value] = nums as number[];
+  }
+  return Object.keys(out).length ? out : undefined;
 }

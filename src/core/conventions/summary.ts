@@ -140,6 +140,11 @@ export interface CheckpointSummary {
   readonly scheduler?: SchedulerSummary;
   readonly scaler?: ScalerSummary;
   readonly model?: ModelSummary;
+  /**
+   * Per-evaluation metric history saved inside the state (a `history` dict of lists, one entry per
+   * epoch), by metric name.
+   */
+  readonly history?: Record<string, number[]>;
   readonly safety?: SafetySummary;
   /** Files that could not be read. */
   readonly problems: FileProblem[];

@@ -1,0 +1,114 @@
+/**
+ * Issue 4: a whole checkpoints folder at once. The table has one row per checkpoint with each
+ * folder's expected.json values, the chart has the TensorBoard series with the right number of
+ * points, and the findings name the lost end-of-epoch save and the interrupted-save leftovers.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chooseFolder, OWN_FIXTURES, SHARED_FIXTURES } from './helpers';
+
+interface CkptExpected {
+  epoch: number;
+  step: number;
+  total_batches: number;
+  progress_percent: number | null;
+  epoch_complete: boolean;
+  best_val_f1: number;
+  best_val_acc: number;
+  optimizer_steps: number | null;
+}
+interface RunExpected {
+  checkpoints: string[];
+  interrupted_save_leftovers: string[];
+  tensorboard_scalars: Record<string, unknown>;
+  finding: string;
+}
+
+async function checkRun(page: Page, dir: string): Promise<void> {
+  const run = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as RunExpected;
+  await page.goto('./');
+  await chooseFolder(page, dir);
+  const table = page.getByTestId('checkpoint-table');
+  await expect(table.locator('tbody tr')).toHaveCount(run.checkpoints.length);
+  for (const name of run.checkpoints) {
+    const e = JSON.parse(readFileSync(join(dir, name, 'expected.json'), 'utf8')) as CkptExpected;
+    const row = table.locator('tbody tr', { has: page.locator('td[data-col="name"]', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }) });
+    await expect(row.locator('td[data-col="epoch"]')).toHaveText(String(e.epoch));
+    await expect(row.locator('td[data-col="step"]')).toHaveText(String(e.step));
+    await expect(row.locator('td[data-col="totalBatches"]')).toHaveText(String(e.total_batches));
+    await expect(row.locator('td[data-col="status"]')).toHaveText(e.epoch_complete ? 'complete' : 'incomplete');
+    if (e.progress_percent !== null) await expect(row.locator('td[data-col="progress"]')).toHaveText(`${e.progress_percent.toFixed(1)}%`);
+    await expect(row.locator('td[data-col="bestF1"]')).toHaveText(e.best_val_f1.toFixed(4));
+    await expect(row.locator('td[data-col="bestAcc"]')).toHaveText(e.best_val_acc.toFixed(4));
+    if (e.optimizer_steps !== null) await expect(row.locator('td[data-col="optimizerSteps"]')).toHaveText(String(e.optimizer_steps));
+  }
+  // chart: every TensorBoard tag with its number of points
+  for (const [tag, value] of Object.entries(run.tensorboard_scalars)) {
+    const tagName = tag.replace(/ points$/, '');
+    const count = Array.isArray(value) ? value.length : (value as number);
+    await expect(page.locator(`[data-testid="series-toggle"][data-series="${tagName} (TensorBoard)"]`)).toHaveAttribute('data-points', String(count));
+  }
+  // findings
+  const findings = page.getByTestId('findings');
+  await expect(findings.locator('[data-finding="lost-epoch-end"]')).toContainText(run.finding);
+  for (const leftover of run.interrupted_save_leftovers) {
+    await expect(findings.locator('[data-finding="leftover"]', { hasText: leftover.split(' ')[0] })).toHaveCount(1);
+  }
+}
+
+test('own run folder: table, chart and findings', async ({ page }) => {
+  await checkRun(page, join(OWN_FIXTURES, 'enstack_run'));
+});
+
+test('shared run folder: table, chart and findings', async ({ page }) => {
+  test.skip(!existsSync(join(SHARED_FIXTURES, 'enstack_run')), '../shared/fixtures is not present');
+  await checkRun(page, join(SHARED_FIXTURES, 'enstack_run'));
+});
+
+test('rows sort by column, filter by text, and open with the keyboard', async ({ page }) => {
+  await page.goto('./');
+  await chooseFolder(page, join(OWN_FIXTURES, 'enstack_run'));
+  const table = page.getByTestId('checkpoint-table');
+  await expect(table.locator('tbody tr')).toHaveCount(5);
+  await table.getByRole('button', { name: 'Step', exact: true }).click();
+  const steps = await table.locator('td[data-col="step"]').allTextContents();
+  expect(steps.map(Number)).toEqual([...steps.map(Number)].sort((a, b) => a - b));
+  await table.getByRole('button', { name: 'Step', exact: true }).click();
+  const desc = await table.locator('td[data-col="step"]').allTextContents();
+  expect(desc.map(Number)).toEqual([...desc.map(Number)].sort((a, b) => b - a));
+  await page.getByLabel('Filter checkpoints').fill('recovery');
+  await expect(table.locator('tbody tr')).toHaveCount(1);
+  await page.getByLabel('Filter checkpoints').fill('');
+  await table.locator('tbody tr').first().focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  const second = await table.locator('tbody tr').nth(1).locator('td[data-col="name"]').textContent();
+  await expect(page.locator(`[data-testid="status-card"][data-checkpoint$="${second}"]`)).toBeVisible();
+});
+
+test('100 checkpoint folders fill the table', async ({ page }) => {
+  const root = join(mkdtempSync(join(tmpdir(), 'ckptview-100-')), 'checkpoints');
+  for (let i = 0; i < 100; i++) cpSync(join(OWN_FIXTURES, 'enstack', 'last_checkpoint'), join(root, `checkpoint_${String(i).padStart(3, '0')}`), { recursive: true });
+  await page.goto('./');
+  await chooseFolder(page, root);
+  const table = page.getByTestId('checkpoint-table');
+  await expect(table.locator('tbody tr')).toHaveCount(100);
+  await expect(table.locator('td[data-col="status"]', { hasText: 'reading' })).toHaveCount(0, { timeout: 30_000 });
+  // the page stayed responsive: it still answers input while and after reading
+  await page.getByLabel('Filter checkpoints').fill('checkpoint_099');
+  await expect(table.locator('tbody tr')).toHaveCount(1);
+});
+
+test('more drops add to the set; a checkpoint can be removed; clear all', async ({ page }) => {
+  await page.goto('./');
+  await chooseFolder(page, join(OWN_FIXTURES, 'enstack', 'last_checkpoint'));
+  await chooseFolder(page, join(OWN_FIXTURES, 'enstack', 'best_model'));
+  const table = page.getByTestId('checkpoint-table');
+  await expect(table.locator('tbody tr')).toHaveCount(2);
+  await page.getByRole('button', { name: 'Remove best_model' }).click();
+  await expect(table.locator('tbody tr')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Clear all' }).click();
+  await expect(page.getByText('Drop a checkpoint folder anywhere on this page')).toBeVisible();
+});

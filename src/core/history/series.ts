@@ -1,0 +1,91 @@
+/**
+ * Metric history series on a common training axis measured in epochs (x = 1.787 means 78.7% into
+ * epoch 2; x = 2 means two epochs done): best F1 / accuracy per checkpoint, `history` dicts saved in
+ * training states, and TensorBoard scalars (tags under `Epoch/` are logged per epoch, other tags per
+ * global step, which becomes epochs through batches per epoch).
+ */
+import type { CheckpointSummary } from '../conventions/summary';
+import { trainingAxis } from '../findings/position';
+import type { EventFileScalars } from '../tensorboard/eventFile';
+
+/** One (x, y) point; `label` names its source (a checkpoint name, or a step). */
+export interface SeriesPoint {
+  readonly x: number;
+  readonly y: number;
+  readonly label: string;
+}
+
+/** A plotted series. */
+export interface Series {
+  readonly id: string;
+  readonly name: string;
+  /** `metric` (0..1 scores) or `loss` (other scale); the chart gives each its own y axis. */
+  readonly axis: 'metric' | 'loss';
+  readonly source: 'checkpoints' | 'history' | 'tensorboard' | 'trainer_state';
+  readonly points: SeriesPoint[];
+  /** Shown initially (large or odd-scale series start hidden). */
+  readonly visible: boolean;
+}
+
+const isLoss = (name: string): boolean => /loss/i.test(name);
+const isLr = (name: string): boolean => /(^|\/|_)lr$|learning_rate/i.test(name);
+
+/** Batches per epoch to convert global steps: the most common saved total_batches. */
+export function batchesPerEpoch(summaries: readonly CheckpointSummary[]): number | undefined {
+  const counts = new Map<number, number>();
+  for (const s of summaries) {
+    const t = s.progress?.totalBatches;
+    if (t) counts.set(t, (counts.get(t) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+/** Build every series from the loaded summaries and event files. */
+export function buildSeries(summaries: readonly CheckpointSummary[], scalars: Readonly<Record<string, EventFileScalars>>): Series[] {
+  const out: Series[] = [];
+  const perCheckpoint = (pick: (s: CheckpointSummary) => number | undefined): SeriesPoint[] =>
+    summaries
+      .flatMap((s) => {
+        const x = s.progress ? trainingAxis(s.progress) : undefined;
+        const y = pick(s);
+        return x !== undefined && y !== undefined && Number.isFinite(y) ? [{ x, y, label: s.name }] : [];
+      })
+      .sort((a, b) => a.x - b.x || a.label.localeCompare(b.label));
+  const f1 = perCheckpoint((s) => s.bestValF1);
+  const acc = perCheckpoint((s) => s.bestValAcc);
+  if (f1.length) out.push({ id: 'ckpt:best_val_f1', name: 'Best F1 (checkpoints)', axis: 'metric', source: 'checkpoints', points: f1, visible: true });
+  if (acc.length) out.push({ id: 'ckpt:best_val_acc', name: 'Best accuracy (checkpoints)', axis: 'metric', source: 'checkpoints', points: acc, visible: true });
+
+  const seenHistory = new Set<string>();
+  for (const s of summaries) {
+    for (const [metric, values] of Object.entries(s.history ?? {})) {
+      if (seenHistory.has(metric)) continue;
+      seenHistory.add(metric);
+      out.push({
+        id: `history:${metric}`,
+        name: `${metric} (history in ${s.name})`,
+        axis: isLoss(metric) ? 'loss' : 'metric',
+        source: 'history',
+        points: values.map((y, i) => ({ x: i + 1, y, label: `epoch ${i + 1}` })),
+        visible: !isLr(metric),
+      });
+    }
+  }
+
+  const perEpoch = batchesPerEpoch(summaries);
+  for (const [path, file] of Object.entries(scalars)) {
+    for (const [tag, pts] of Object.entries(file.series)) {
+      const byEpoch = /^epoch\//i.test(tag);
+      if (!byEpoch && !perEpoch) continue;
+      out.push({
+        id: `tb:${path}:${tag}`,
+        name: `${tag} (TensorBoard)`,
+        axis: isLoss(tag) ? 'loss' : isLr(tag) ? 'loss' : 'metric',
+        source: 'tensorboard',
+        points: pts.map((p) => ({ x: byEpoch ? p.step : p.step / (perEpoch as number), y: p.value, label: `step ${p.step}` })),
+        visible: !isLr(tag),
+      });
+    }
+  }
+  return out;
+}

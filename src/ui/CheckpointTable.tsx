@@ -1,0 +1,164 @@
+/**
+ * One row per checkpoint (@tanstack/react-table): sortable by every column, filterable by text,
+ * keyboard navigable (arrow keys move between rows, Enter opens the row's detail view). Rows
+ * appear as the worker finishes each checkpoint.
+ */
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  getFilteredRowModel,
+  getSortedRowModel,
+  useReactTable,
+  type SortingState,
+} from '@tanstack/react-table';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { CheckpointEntry } from '../store/checkpointStore';
+import { useCheckpoints } from '../store/checkpointStore';
+import { bytes, int, metric4, percent } from './format';
+
+/** A table row: the fields shown, flattened from the summary. */
+interface Row {
+  id: string;
+  name: string;
+  path: string;
+  framework: string;
+  epoch?: number;
+  step?: number;
+  totalBatches?: number;
+  progress?: number;
+  status: string;
+  bestF1?: number;
+  bestAcc?: number;
+  optimizerSteps?: number;
+  files: number;
+  size: number;
+  warnings: number;
+  pending: boolean;
+}
+
+const FRAMEWORKS: Record<string, string> = { enstack: 'EnStack', 'hf-trainer': 'HF Trainer', lightning: 'Lightning', generic: 'torch.save', unreadable: '—' };
+
+function toRow(e: CheckpointEntry): Row {
+  const s = e.summary;
+  const p = s?.progress;
+  return {
+    id: e.id,
+    name: e.name,
+    path: e.path,
+    framework: s ? FRAMEWORKS[s.kind] ?? s.kind : '…',
+    epoch: p?.epoch,
+    step: p?.step,
+    totalBatches: p?.totalBatches || undefined,
+    progress: p?.status === 'complete' ? 100 : p?.progressPercent,
+    status: !s ? 'reading' : s.problems.length && !p ? 'unreadable' : p?.status ?? 'unknown',
+    bestF1: s?.bestValF1,
+    bestAcc: s?.bestValAcc,
+    optimizerSteps: s?.optimizer?.steps,
+    files: s?.files.length ?? 0,
+    size: s?.totalBytes ?? 0,
+    warnings: (s?.warnings.length ?? 0) + (s?.problems.length ?? 0) + (s?.safety?.verdict === 'dangerous' ? 1 : 0),
+    pending: !s,
+  };
+}
+
+const col = createColumnHelper<Row>();
+const num = { sortUndefined: 'last' as const };
+const COLUMNS = [
+  col.accessor('name', { header: 'Checkpoint', cell: (c) => <span title={c.row.original.path}>{c.getValue()}</span> }),
+  col.accessor('framework', { header: 'Framework' }),
+  col.accessor('epoch', { header: 'Epoch', cell: (c) => int(c.getValue()), ...num }),
+  col.accessor('step', { header: 'Step', cell: (c) => int(c.getValue()), ...num }),
+  col.accessor('totalBatches', { header: 'Batches/epoch', cell: (c) => int(c.getValue()), ...num }),
+  col.accessor('progress', { header: 'Progress', cell: (c) => percent(c.getValue()), ...num }),
+  col.accessor('status', { header: 'Status', cell: (c) => <span className={`badge status-${c.getValue()}`}>{c.getValue()}</span> }),
+  col.accessor('bestF1', { header: 'Best F1', cell: (c) => metric4(c.getValue()), ...num }),
+  col.accessor('bestAcc', { header: 'Best acc.', cell: (c) => metric4(c.getValue()), ...num }),
+  col.accessor('optimizerSteps', { header: 'Optimizer steps', cell: (c) => int(c.getValue()), ...num }),
+  col.accessor('files', { header: 'Files' }),
+  col.accessor('size', { header: 'Size', cell: (c) => bytes(c.getValue()) }),
+  col.accessor('warnings', { header: 'Warnings', cell: (c) => (c.getValue() ? <span className="warn-count">{c.getValue()}</span> : '') }),
+];
+
+export function CheckpointTable() {
+  const order = useCheckpoints((s) => s.order);
+  const entries = useCheckpoints((s) => s.entries);
+  const selectedId = useCheckpoints((s) => s.selectedId);
+  const select = useCheckpoints((s) => s.select);
+  const data = useMemo(() => order.map((id) => toRow(entries[id])), [order, entries]);
+  const [sorting, setSorting] = useState<SortingState>([]);
+  const [filter, setFilter] = useState('');
+  const body = useRef<HTMLTableSectionElement>(null);
+  const table = useReactTable({
+    data,
+    columns: COLUMNS,
+    state: { sorting, globalFilter: filter },
+    onSortingChange: setSorting,
+    sortDescFirst: false,
+    onGlobalFilterChange: setFilter,
+    getRowId: (r) => r.id,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+    getFilteredRowModel: getFilteredRowModel(),
+    globalFilterFn: (row, _col, value: string) => {
+      const q = value.toLowerCase();
+      const r = row.original;
+      return [r.name, r.path, r.framework, r.status, String(r.epoch ?? ''), String(r.step ?? '')].some((x) => x.toLowerCase().includes(q));
+    },
+  });
+  const onKey = (ev: KeyboardEvent<HTMLTableRowElement>, id: string): void => {
+    const rows = [...(body.current?.querySelectorAll<HTMLTableRowElement>('tr') ?? [])];
+    const i = rows.indexOf(ev.currentTarget);
+    if (ev.key === 'ArrowDown' && i < rows.length - 1) (ev.preventDefault(), rows[i + 1].focus());
+    else if (ev.key === 'ArrowUp' && i > 0) (ev.preventDefault(), rows[i - 1].focus());
+    else if (ev.key === 'Home') (ev.preventDefault(), rows[0]?.focus());
+    else if (ev.key === 'End') (ev.preventDefault(), rows[rows.length - 1]?.focus());
+    else if (ev.key === 'Enter' || ev.key === ' ') (ev.preventDefault(), select(id));
+  };
+  return (
+    <section className="panel" aria-labelledby="table-title">
+      <div className="panel-head">
+        <h2 id="table-title">Checkpoints <span className="muted">({table.getFilteredRowModel().rows.length} of {data.length})</span></h2>
+        <input className="filter" type="search" placeholder="Filter by name, status, epoch…" aria-label="Filter checkpoints" value={filter} onChange={(e) => setFilter(e.currentTarget.value)} />
+      </div>
+      <div className="table-wrap">
+        <table className="ckpt-table" data-testid="checkpoint-table">
+          <thead>
+            {table.getHeaderGroups().map((hg) => (
+              <tr key={hg.id}>
+                {hg.headers.map((h) => {
+                  const dir = h.column.getIsSorted();
+                  return (
+                    <th key={h.id} scope="col" aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}>
+                      <button type="button" className="sort" onClick={h.column.getToggleSortingHandler()}>
+                        {flexRender(h.column.columnDef.header, h.getContext())}
+                        <span aria-hidden="true" className="sort-mark">{dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}</span>
+                      </button>
+                    </th>
+                  );
+                })}
+              </tr>
+            ))}
+          </thead>
+          <tbody ref={body}>
+            {table.getRowModel().rows.map((row) => (
+              <tr
+                key={row.id}
+                tabIndex={0}
+                data-row={row.id}
+                aria-selected={row.id === selectedId}
+                className={row.id === selectedId ? 'selected' : undefined}
+                onClick={() => select(row.id)}
+                onKeyDown={(ev) => onKey(ev, row.id)}
+              >
+                {row.getVisibleCells().map((cell) => (
+                  <td key={cell.id} data-col={cell.column.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,63 @@
+/** Findings across the loaded checkpoints, with the evidence and what to do, and the dataset-size input. */
+import { useId, useMemo } from 'react';
+import { runFindings } from '../core/findings/runFindings';
+import { useCheckpoints } from '../store/checkpointStore';
+
+export function FindingsPanel() {
+  const order = useCheckpoints((s) => s.order);
+  const entries = useCheckpoints((s) => s.entries);
+  const otherFolders = useCheckpoints((s) => s.otherFolders);
+  const files = useCheckpoints((s) => s.files);
+  const current = useCheckpoints((s) => s.currentBatchesPerEpoch);
+  const setCurrent = useCheckpoints((s) => s.setCurrentBatchesPerEpoch);
+  const select = useCheckpoints((s) => s.select);
+  const inputId = useId();
+  const findings = useMemo(() => {
+    const summaries = order.flatMap((id) => (entries[id]?.summary ? [entries[id].summary!] : []));
+    return runFindings({ summaries, otherFolders, files: [...files].map(([path, b]) => ({ path, size: b.size })), currentBatchesPerEpoch: current });
+  }, [order, entries, otherFolders, files, current]);
+  return (
+    <section className="panel" aria-labelledby="findings-title" data-testid="findings">
+      <div className="panel-head">
+        <h2 id="findings-title">Findings</h2>
+        <label htmlFor={inputId} className="muted small">Current batches per epoch</label>
+        <input
+          id={inputId}
+          className="small-input"
+          inputMode="numeric"
+          placeholder="optional"
+          value={current ?? ''}
+          onChange={(e) => {
+            const v = e.currentTarget.value.trim();
+            setCurrent(/^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined);
+          }}
+        />
+      </div>
+      {findings.length === 0 ? <p className="muted">Nothing contradicts itself in what was loaded.</p> : null}
+      <ul className="findings">
+        {findings.map((f) => (
+          <li key={f.id} className={`finding finding-${f.severity}`} data-testid="finding" data-finding={f.id.split(':')[0]}>
+            <p className="finding-title">
+              <strong>{f.title}.</strong> {f.sentence}
+            </p>
+            {f.suggestion ? <p className="suggestion">{f.suggestion}</p> : null}
+            <details>
+              <summary>Evidence</summary>
+              <ul>
+                {f.evidence.map((e, i) => <li key={i}>{e}</li>)}
+              </ul>
+              {f.checkpoints.length ? (
+                <p className="small">
+                  Open:{' '}
+                  {f.checkpoints.map((id) => (
+                    <button type="button" className="link" key={id} onClick={() => select(id)}>{entries[id]?.name ?? id}</button>
+                  ))}
+                </p>
+              ) : null}
+            </details>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * Metric history on a common training axis (recharts): best F1 / accuracy per checkpoint plus
+ * per-evaluation history (history dicts, TensorBoard). Series can be toggled; hovering shows exact
+ * values; the chart downloads as SVG or PNG.
+ */
+import { useMemo, useRef, useState } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { buildSeries } from '../core/history/series';
+import { useCheckpoints } from '../store/checkpointStore';
+import { downloadBlob } from './downloads';
+
+const COLORS = ['#2b59c3', '#d9480f', '#2f9e44', '#ae3ec9', '#1098ad', '#f08c00', '#e64980', '#5c7cfa', '#868e96', '#0ca678'];
+
+function svgOf(container: HTMLElement | null): string | undefined {
+  const svg = container?.querySelector('svg.recharts-surface');
+  if (!svg) return undefined;
+  const clone = svg.cloneNode(true) as SVGSVGElement;
+  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  bg.setAttribute('width', '100%');
+  bg.setAttribute('height', '100%');
+  bg.setAttribute('fill', getComputedStyle(document.body).backgroundColor || '#fff');
+  clone.insertBefore(bg, clone.firstChild);
+  return new XMLSerializer().serializeToString(clone);
+}
+
+async function pngOf(svgText: string, width: number, height: number): Promise<Blob> {
+  const url = URL.createObjectURL(new Blob([svgText], { type: 'image/svg+xml' }));
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    const scale = 2;
+    canvas.width = width * scale;
+    canvas.height = height * scale;
+    const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+    ctx.scale(scale, scale);
+    ctx.drawImage(img, 0, 0, width, height);
+    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+export function HistoryChart() {
+  const order = useCheckpoints((s) => s.order);
+  const entries = useCheckpoints((s) => s.entries);
+  const scalars = useCheckpoints((s) => s.scalars);
+  const series = useMemo(() => buildSeries(order.flatMap((id) => (entries[id]?.summary ? [entries[id].summary!] : [])), scalars), [order, entries, scalars]);
+  const [hidden, setHidden] = useState<Record<string, boolean>>({});
+  const box = useRef<HTMLDivElement>(null);
+  if (series.length === 0) return null;
+  const isVisible = (id: string, initial: boolean): boolean => hidden[id] === undefined ? initial : !hidden[id];
+  const shown = series.filter((s) => isVisible(s.id, s.visible));
+  const hasLoss = shown.some((s) => s.axis === 'loss');
+  const download = async (kind: 'svg' | 'png'): Promise<void> => {
+    const text = svgOf(box.current);
+    if (!text) return;
+    const rect = box.current!.querySelector('svg.recharts-surface')!.getBoundingClientRect();
+    downloadBlob(kind === 'svg' ? new Blob([text], { type: 'image/svg+xml' }) : await pngOf(text, rect.width, rect.height), `ckptview-history.${kind}`);
+  };
+  return (
+    <section className="panel" aria-labelledby="chart-title" data-testid="history-chart">
+      <div className="panel-head">
+        <h2 id="chart-title">Metrics history</h2>
+        <span className="spacer" />
+        <button type="button" onClick={() => void download('svg')}>Download SVG</button>
+        <button type="button" onClick={() => void download('png')}>Download PNG</button>
+      </div>
+      <fieldset className="series-toggles">
+        <legend className="muted small">Series</legend>
+        {series.map((s, i) => (
+          <label key={s.id} className="toggle" data-testid="series-toggle" data-points={s.points.length} data-series={s.name}>
+            <input type="checkbox" checked={isVisible(s.id, s.visible)} onChange={(e) => setHidden({ ...hidden, [s.id]: !e.currentTarget.checked })} />
+            <span className="swatch" style={{ background: COLORS[i % COLORS.length] }} aria-hidden="true" />
+            {s.name} <span className="muted">({s.points.length})</span>
+          </label>
+        ))}
+      </fieldset>
+      <div ref={box} className="chart-box">
+        <ResponsiveContainer width="100%" height={320}>
+          <LineChart margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+            <XAxis type="number" dataKey="x" domain={['dataMin', 'dataMax']} allowDuplicatedCategory={false} label={{ value: 'training progress (epochs)', position: 'insideBottom', offset: -4 }} tickFormatter={(v: number) => String(Math.round(v * 100) / 100)} stroke="var(--muted)" />
+            <YAxis yAxisId="metric" domain={['auto', 'auto']} stroke="var(--muted)" width={56} />
+            {hasLoss ? <YAxis yAxisId="loss" orientation="right" domain={['auto', 'auto']} stroke="var(--muted)" width={56} /> : null}
+            <Tooltip
+              formatter={(value: unknown, name: unknown) => [typeof value === 'number' ? value.toPrecision(6) : String(value), String(name)]}
+              labelFormatter={(x: unknown) => `x = ${typeof x === 'number' ? x.toFixed(3) : String(x)} epochs`}
+            />
+            {series.map((s, i) =>
+              isVisible(s.id, s.visible) ? (
+                <Line
+                  key={s.id}
+                  data={s.points as { x: number; y: number; label: string }[]}
+                  dataKey="y"
+                  name={s.name}
+                  yAxisId={s.axis === 'loss' && hasLoss ? 'loss' : 'metric'}
+                  stroke={COLORS[i % COLORS.length]}
+                  dot={s.points.length < 60}
+                  isAnimationActive={false}
+                  type="linear"
+                />
+              ) : null,
+            )}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * Findings across a run folder (own fixtures/enstack_run, and ../shared/fixtures/enstack_run):
+ * the lost end-of-epoch save, the interrupted-save leftovers, where a resume starts.
+ */
+import { describe, expect, test } from 'vitest';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { runFindings } from '../src/core/findings/runFindings';
+import type { CheckpointSummary } from '../src/core/conventions/summary';
+import { analyzeFolder, OWN, SHARED, walk } from './support/fixtures';
+
+interface RunExpected {
+  checkpoints: string[];
+  interrupted_save_leftovers: string[];
+  finding?: string;
+  latest_checkpoint?: string;
+}
+
+async function findingsOf(dir: string, currentBatchesPerEpoch?: number) {
+  const { plan, summaries } = await analyzeFolder(dir);
+  const files = walk(dir).map((p) => ({ path: relative(join(dir, '..'), p), size: statSync(p).size }));
+  return { summaries, findings: runFindings({ summaries, otherFolders: plan.otherFolders, files, currentBatchesPerEpoch }) };
+}
+
+function checkRun(dir: string): void {
+  const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as RunExpected;
+  test(`${relative(join(dir, '..', '..'), dir)}: one row per checkpoint`, async () => {
+    const { summaries } = await findingsOf(dir);
+    const names = summaries.filter((s) => s.kind === 'enstack').map((s) => s.name).sort();
+    expect(names).toEqual([...expected.checkpoints].sort());
+  });
+  test(`${relative(join(dir, '..', '..'), dir)}: lost end-of-epoch save and leftovers`, async () => {
+    const { findings } = await findingsOf(dir);
+    const lost = findings.find((f) => f.id.startsWith('lost-epoch-end:'));
+    expect(lost).toBeDefined();
+    if (expected.finding) expect(lost!.sentence).toBe(expected.finding);
+    expect(lost!.sentence).toMatch(/end-of-epoch save was lost/);
+    const leftovers = findings.filter((f) => f.id.startsWith('leftover:')).map((f) => f.evidence[0]);
+    for (const l of expected.interrupted_save_leftovers) {
+      expect(leftovers.some((x) => x.startsWith(l.replace(/\)$/, ''))), l).toBe(true);
+    }
+    const resume = findings.find((f) => f.id.startsWith('resume:'));
+    expect(resume!.sentence).toMatch(/^Resuming from last_checkpoint will continue epoch \d+ from step \d+/);
+    if (expected.latest_checkpoint) expect(resume!.evidence.join(' ')).toContain(`the furthest checkpoint is ${expected.latest_checkpoint}`);
+  });
+}
+
+describe('own run folder', () => checkRun(join(OWN, 'enstack_run')));
+describe.skipIf(!existsSync(join(SHARED, 'enstack_run')))('shared run folder', () => checkRun(join(SHARED, 'enstack_run')));
+
+describe('single-checkpoint findings', () => {
+  const base = (over: Partial<CheckpointSummary>): CheckpointSummary => ({
+    id: 'x', name: 'last_checkpoint', path: 'x', kind: 'enstack', files: [], totalBytes: 0, problems: [], warnings: [],
+    repair: { eligible: true, reason: '' }, ...over,
+  });
+  test('gradient accumulation explains a step count that divides evenly', async () => {
+    const { summaries } = await analyzeFolder(join(OWN, 'enstack', 'last_checkpoint'));
+    const s = summaries[0];
+    const expectedSteps = (s.progress!.epoch - 1) * s.progress!.totalBatches! + s.progress!.step;
+    const f = runFindings({ summaries: [{ ...s, optimizer: { ...s.optimizer!, steps: expectedSteps / 4 } }], otherFolders: [], files: [] });
+    expect(f.find((x) => x.id.startsWith('optimizer-steps'))?.sentence).toContain('gradient accumulation over 4 batches');
+    // the fixture itself is consistent: no step finding
+    expect(runFindings({ summaries: [s], otherFolders: [], files: [] }).some((x) => x.id.startsWith('optimizer-steps'))).toBe(false);
+  });
+  test('a dataset of a different size is flagged with what resume will do', async () => {
+    const { summaries } = await analyzeFolder(join(OWN, 'enstack', 'last_checkpoint'));
+    const f = runFindings({ summaries, otherFolders: [], files: [], currentBatchesPerEpoch: 2000 });
+    const d = f.find((x) => x.id.startsWith('dataset-size'));
+    expect(d?.sentence).toContain(`saved with ${summaries[0].progress!.totalBatches} batches per epoch; the dataset now gives 2000`);
+  });
+  test('Drive conflict copies and empty files', () => {
+    const f = runFindings({ summaries: [base({})], otherFolders: [], files: [{ path: 'run/training_state (1).pth', size: 10 }, { path: 'run/model.safetensors', size: 0 }] });
+    expect(f.find((x) => x.id.startsWith('conflict'))?.sentence).toContain('conflict copy of training_state.pth');
+    expect(f.find((x) => x.id.startsWith('empty'))?.sentence).toContain('run/model.safetensors is empty');
+  });
+});
