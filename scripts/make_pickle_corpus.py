@@ -16,10 +16,17 @@ import numpy as np
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "pickles")
 
 
+class AttrDict(dict):
+    """A dict subclass with an instance attribute: pickled as NEWOBJ, SETITEMS, then BUILD(__dict__)."""
+
+
 def value_tree():
     """The tree every protocol pickles: ints of every width, floats, text, containers, memo sharing."""
     shared = [1, 2, 3]
+    attr_dict = AttrDict(lr=0.1, hidden=4)
+    attr_dict.extra = "x"
     return {
+        "dict_subclass": attr_dict,
         "ints": [0, 1, 255, 256, 65535, 65536, -1, -256, 2**31 - 1, 2**31, -(2**31), 2**53 + 1, 2**63, -(2**70), 10**30],
         "floats": [0.0, 1.5, -2.25, 1e-300, 3.141592653589793, float("inf"), float("-inf")],
         "text": ["", "epoch", "ünïcødé ✓", "line\nbreak", "quote ' and \" and \\ back"],
@@ -50,6 +57,8 @@ def canon(v):
     """Tagged canonical form shared with the TypeScript test (ints as decimal strings)."""
     if v is None:
         return {"none": None}
+    if isinstance(v, AttrDict):
+        return {"object": "__main__.AttrDict", "dictItems": [[canon(k), canon(x)] for k, x in v.items()], "state": canon(vars(v))}
     if isinstance(v, bool):
         return {"bool": v}
     if isinstance(v, np.generic):

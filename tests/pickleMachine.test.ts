@@ -42,6 +42,12 @@ function canon(v: PyValue): unknown {
       const inner: PyValue = typeof x === 'boolean' ? { kind: 'bool', value: x } : typeof x === 'bigint' || (v.dtype.startsWith('int') || v.dtype.startsWith('uint')) ? { kind: 'int', value: x as number } : { kind: 'float', value: x as number };
       return { numpy: v.dtype, value: canon(inner) };
     }
+    case 'object':
+      return {
+        object: v.callee ? `${v.callee.module}.${v.callee.name}` : '?',
+        dictItems: (v.dictItems ?? []).map(([k, x]) => [canon(k), canon(x)]),
+        state: v.state ? canon(v.state) : undefined,
+      };
     default: return { unexpected: v.kind };
   }
 }

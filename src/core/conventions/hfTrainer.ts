@@ -90,6 +90,8 @@ export function plainValue(v: PyValue, maxItems = 8, depth = 0): PlainValue {
     case 'object': {
       const out: { [key: string]: PlainValue } = { object: v.callee ? qualifiedName(v.callee) : 'object', args: v.args.map(sub) };
       if (v.state) out.state = sub(v.state);
+      if (v.listItems) out.items = v.listItems.map(sub);
+      if (v.dictItems) out.dictItems = v.dictItems.map(([k, x]) => [sub(k), sub(x)]);
       return out;
     }
     case 'persistent':
@@ -111,7 +113,7 @@ function keyText(k: PyValue): string {
  * REDUCE of the class with one argument and no state), or undefined.
  */
 function enumValue(v: PyValue): string | number | undefined {
-  if (v.kind !== 'object' || !v.callee || v.state || v.kwargs || v.args.length !== 1) return undefined;
+  if (v.kind !== 'object' || !v.callee || v.state || v.kwargs || v.listItems || v.dictItems || v.args.length !== 1) return undefined;
   const a = v.args[0];
   if (a.kind === 'str') return a.value;
   if (a.kind === 'int' && typeof a.value === 'number') return a.value;
@@ -181,7 +183,8 @@ function renderText(v: PyValue, depth: number): string {
     case 'object': {
       const name = v.callee ? qualifiedName(v.callee) : 'object';
       const call = `${name}(${items(v.args)})`;
-      return v.state ? `${call} with ${r(v.state)}` : call;
+      const contents = v.dictItems ? ` {${v.dictItems.map(([k, x]) => `${r(k)}: ${r(x)}`).join(', ')}}` : v.listItems ? ` [${items(v.listItems)}]` : '';
+      return v.state ? `${call}${contents} with ${r(v.state)}` : `${call}${contents}`;
     }
     case 'persistent':
       return `<persistent ${r(v.pid)}>`;
@@ -216,9 +219,9 @@ export function displayValue(v: PyValue): { value: DisplayValue; rendered: boole
 
 /** The entries of a dict (or of a dict-state object) as display rows, in insertion order. */
 export function displayFields(v: PyValue | undefined): DisplayField[] {
-  const dict = v?.kind === 'dict' ? v : v?.kind === 'object' && v.state?.kind === 'dict' ? v.state : undefined;
-  if (!dict || dict.kind !== 'dict') return [];
-  return dict.entries.map(([k, x]) => ({ key: keyText(k), ...displayValue(x) }));
+  const entries =
+    v?.kind === 'dict' ? v.entries : v?.kind === 'object' ? [...(v.dictItems ?? []), ...(v.state?.kind === 'dict' ? v.state.entries : [])] : [];
+  return entries.map(([k, x]) => ({ key: keyText(k), ...displayValue(x) }));
 }
 
 /** Any thrown value as a {@link FileProblem} naming `file` (never rethrows). */

@@ -25,6 +25,8 @@ export const PYTHON_CALLABLES: ReadonlyMap<string, CallHandler> = new Map<string
   ['builtins.bytes', (a) => (a.length === 0 ? { kind: 'bytes', value: new Uint8Array(0) } : undefined)],
   ['__builtin__.bytes', (a) => (a.length === 0 ? { kind: 'bytes', value: new Uint8Array(0) } : undefined)],
   ['numpy.dtype', makeNumpyDtype],
+  ['copy_reg._reconstructor', reconstructor],
+  ['copyreg._reconstructor', reconstructor],
   ...[...NUMPY_MULTIARRAY].map((m) => [`${m}.scalar`, makeNumpyScalar] as [string, CallHandler]),
   ...[...NUMPY_MULTIARRAY].map((m) => [`${m}._reconstruct`, reconstruct] as [string, CallHandler]),
 ]);
@@ -81,5 +83,27 @@ function codecsEncode(args: PyValue[]): PyValue | undefined {
 function reconstruct(args: PyValue[]): PyValue | undefined {
   const cls = args[0];
   if (cls && cls.kind === 'global' && cls.ref.name === 'ndarray') return { kind: 'ndarray', dtype: 'object', shape: [] };
+  return undefined;
+}
+
+/**
+ * `copyreg._reconstructor(cls, base, state)` (protocols 0-1 `object.__reduce_ex__`): `base.__new__(cls)`
+ * then `base.__init__(obj, state)`: for a dict or list base the state is the items. The class is
+ * instantiated, so it counts as called.
+ */
+function reconstructor(args: PyValue[]): PyValue | undefined {
+  const [cls, base, state] = args;
+  if (!cls || cls.kind !== 'global' || !base || base.kind !== 'global') return undefined;
+  cls.ref.called = true;
+  const b = `${base.ref.module}.${base.ref.name}`;
+  if ((b === 'builtins.dict' || b === '__builtin__.dict') && state?.kind === 'dict') {
+    return { kind: 'object', callee: cls.ref, args: [], dictItems: [...state.entries], via: 'copyreg._reconstructor' };
+  }
+  if ((b === 'builtins.list' || b === '__builtin__.list') && state?.kind === 'list') {
+    return { kind: 'object', callee: cls.ref, args: [], listItems: [...state.items], via: 'copyreg._reconstructor' };
+  }
+  if ((b === 'builtins.object' || b === '__builtin__.object') && (!state || state.kind === 'none')) {
+    return { kind: 'object', callee: cls.ref, args: [], via: 'copyreg._reconstructor' };
+  }
   return undefined;
 }

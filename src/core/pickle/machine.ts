@@ -560,10 +560,8 @@ function appendTo(target: PyValue, items: PyValue[], fail: (c: 'bad-pickle', m: 
   if (target.kind === 'list') {
     for (const v of items) target.items.push(v);
   } else if (target.kind === 'object') {
-    // list subclasses built by NEWOBJ then APPENDS: keep the items as the object's state
-    const st = target.state && target.state.kind === 'list' ? target.state : { kind: 'list' as const, items: [] as PyValue[] };
-    st.items.push(...items);
-    target.state = st;
+    // list subclasses built by NEWOBJ then APPENDS (CPython Lib/pickle.py save_reduce listitems)
+    (target.listItems ??= []).push(...items);
   } else fail('bad-pickle', `APPEND to a ${target.kind}, not a list.`);
 }
 
@@ -595,9 +593,9 @@ function setItems(target: PyValue, items: PyValue[], fail: (c: 'bad-pickle', m: 
   if (target.kind === 'dict') {
     for (let i = 0; i + 1 < items.length; i += 2) setEntry(target.entries, items[i], items[i + 1]);
   } else if (target.kind === 'object') {
-    // dict subclasses (e.g. defaultdict) built by REDUCE then SETITEMS
-    const st = target.state && target.state.kind === 'dict' ? target.state : { kind: 'dict' as const, entries: [] as [PyValue, PyValue][], ordered: false };
-    for (let i = 0; i + 1 < items.length; i += 2) setEntry(st.entries, items[i], items[i + 1]);
-    target.state = st;
+    // dict subclasses (defaultdict, AttributeDict) built by REDUCE/NEWOBJ then SETITEMS; a later
+    // BUILD sets the instance __dict__ as `state`, separately (save_reduce dictitems + state)
+    const entries = (target.dictItems ??= []);
+    for (let i = 0; i + 1 < items.length; i += 2) setEntry(entries, items[i], items[i + 1]);
   } else fail('bad-pickle', `SETITEM on a ${target.kind}, not a dict.`);
 }

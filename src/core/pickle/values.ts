@@ -81,8 +81,21 @@ export type PyValue =
   | { kind: 'set'; items: PyValue[]; frozen: boolean; span?: Span }
   /** An imported name that was not called. */
   | { kind: 'global'; ref: GlobalRef; span?: Span }
-  /** A call of an uninterpreted callable (REDUCE / NEWOBJ / INST / OBJ), plus BUILD state. */
-  | { kind: 'object'; callee: GlobalRef | undefined; args: PyValue[]; kwargs?: PyValue; state?: PyValue; via: string; span?: Span }
+  /**
+   * A call of an uninterpreted callable (REDUCE / NEWOBJ / INST / OBJ), plus BUILD state, plus the
+   * items APPENDed (list subclasses) or SETITEMed (dict subclasses) into it.
+   */
+  | {
+      kind: 'object';
+      callee: GlobalRef | undefined;
+      args: PyValue[];
+      kwargs?: PyValue;
+      state?: PyValue;
+      listItems?: PyValue[];
+      dictItems?: [PyValue, PyValue][];
+      via: string;
+      span?: Span;
+    }
   /** A persistent id the container did not resolve. */
   | { kind: 'persistent'; pid: PyValue; span?: Span }
   /** numpy scalar (numpy.core.multiarray.scalar): dtype string like `float64`, decoded value. */

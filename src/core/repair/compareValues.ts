@@ -88,6 +88,17 @@ export function diffValues(a: PyValue, b: PyValue): ValuePath[] {
         x.args.forEach((v, i) => walk(v, yo.args[i], [...path, `arg ${i}`]));
         if (x.kwargs || yo.kwargs) (x.kwargs && yo.kwargs ? walk(x.kwargs, yo.kwargs, [...path, 'kwargs']) : differ());
         if (x.state || yo.state) (x.state && yo.state ? walk(x.state, yo.state, [...path, 'state']) : differ());
+        const xl = x.listItems ?? [];
+        const yl = yo.listItems ?? [];
+        if (xl.length !== yl.length) return differ();
+        xl.forEach((v, i) => walk(v, yl[i], [...path, `item ${i}`]));
+        const xd = x.dictItems ?? [];
+        const yd2 = yo.dictItems ?? [];
+        if (xd.length !== yd2.length) return differ();
+        xd.forEach(([k, v], i) => {
+          walk(k, yd2[i][0], [...path, `key ${keyLabel(k)}`]);
+          walk(v, yd2[i][1], [...path, keyLabel(k)]);
+        });
         return;
       }
       case 'persistent':
