@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { openFileSource } from '../src/node/fileSource';
 import { loadTorchFile } from '../src/core/torch/loadTorchFile';
 import { lightningPosition, readLightning, isLightningCheckpoint, type LightningSummary } from '../src/core/conventions/lightning';
-import type { PlainValue } from '../src/core/conventions/hfTrainer';
+import type { PlainValue } from '../src/core/conventions/plainValues';
 
 const OWN = join(__dirname, '..', 'fixtures', 'lightning');
 const SHARED = join(__dirname, '..', '..', 'shared');

@@ -11,6 +11,7 @@ import { summarizeOptimizer } from '../conventions/stateDicts';
 import type { CheckpointSummary, FileProblem, FileSummary, GlobalFinding, ModelSummary } from '../conventions/summary';
 import { decideResume } from '../conventions/resumeDecision';
 import type { CheckpointPlan, FileRole } from '../folder/plan';
+import { problemOf } from '../conventions/plainValues';
 import { asNumber, dictGet } from '../pickle/values';
 import { readSafetensorsHeader } from '../safetensors/header';
 import { safetySummary, scanGlobals } from '../safety/scan';
@@ -26,13 +27,6 @@ const ROLE_NAMES: Record<FileRole, string> = {
   config: 'model config',
   other: 'other',
 };
-
-/** Convert any thrown value into a {@link FileProblem} for `file`. */
-export function toProblem(file: string, e: unknown): FileProblem {
-  if (e instanceof CheckpointFormatError) return { file, code: e.code, message: e.message, offset: e.offset, member: e.member };
-  const msg = e instanceof Error ? e.message : String(e);
-  return { file, code: 'internal', message: `could not be read: ${msg}` };
-}
 
 /** The safety findings of every pickle of a parsed torch file. */
 export function torchFileFindings(path: string, f: TorchFile): GlobalFinding[] {
@@ -63,9 +57,9 @@ export async function analyzeCheckpoint(plan: CheckpointPlan, open: FileOpener, 
     setFile(plan.stateFile, { format: state.format === 'zip' ? 'torch.save zip' : state.format === 'legacy' ? 'torch.save legacy (pre-1.6)' : 'pickle', pickleProtocol: state.main.result.protocol });
     findings.push(...torchFileFindings(plan.stateFile, state));
     for (const a of state.anomalies) warnings.push(`${plan.stateFile}: ${a}`);
-    for (const e of state.integrity) problems.push(toProblem(plan.stateFile, e));
+    for (const e of state.integrity) problems.push(problemOf(plan.stateFile, e));
   } catch (e) {
-    problems.push(toProblem(plan.stateFile, e));
+    problems.push(problemOf(plan.stateFile, e));
   }
   if (state) {
     try {
@@ -87,7 +81,7 @@ export async function analyzeCheckpoint(plan: CheckpointPlan, open: FileOpener, 
           ? { eligible: true, reason: 'epoch and step are saved at the top level of the state dict', file: plan.stateFile }
           : { eligible: false, reason: 'this file has no top-level epoch and step to repair' };
     } catch (e) {
-      problems.push(toProblem(plan.stateFile, e));
+      problems.push(problemOf(plan.stateFile, e));
     }
   }
 
@@ -107,7 +101,7 @@ export async function analyzeCheckpoint(plan: CheckpointPlan, open: FileOpener, 
         setFile(w, { format: tf.format === 'zip' ? 'torch.save zip' : 'torch.save legacy (pre-1.6)', pickleProtocol: tf.main.result.protocol });
       }
     } catch (e) {
-      problems.push(toProblem(w, e));
+      problems.push(problemOf(w, e));
     }
   }
   if (plan.configFile) {
@@ -118,7 +112,7 @@ export async function analyzeCheckpoint(plan: CheckpointPlan, open: FileOpener, 
       if (model) model = { ...model, ...fields };
       setFile(plan.configFile, { format: 'JSON' });
     } catch (e) {
-      problems.push(toProblem(plan.configFile, e instanceof SyntaxError ? new CheckpointFormatError('bad-json', plan.configFile, `config.json is not valid JSON: ${e.message}`) : e));
+      problems.push(problemOf(plan.configFile, e instanceof SyntaxError ? new CheckpointFormatError('bad-json', plan.configFile, `config.json is not valid JSON: ${e.message}`) : e));
     }
   }
 

@@ -16,19 +16,9 @@ import type { TorchFile } from '../torch/torchFile';
 import { summarizeStateDict } from './modelWeights';
 import { numberOrScalar } from './stateDicts';
 import type { FileProblem, ModelSummary } from './summary';
-import {
-  displayFields,
-  plainValue,
-  problemOf,
-  summarizeOptimizerState,
-  summarizeSchedulerState,
-  torchFileInfo,
-  type DisplayField,
-  type OptimizerStateSummary,
-  type PlainValue,
-  type SchedulerStateSummary,
-  type TorchFileInfo,
-} from './hfTrainer';
+import { torchFileInfo, type TorchFileInfo } from './fileInfo';
+import { displayFields, plainValue, problemOf, type DisplayField, type PlainValue } from './plainValues';
+import { summarizeOptimizerState, summarizeSchedulerState, type OptimizerStateSummary, type SchedulerStateSummary } from './stateDicts';
 
 /**
  * One Lightning progress tracker (`_ProcessedTracker` and its bases): each counter is

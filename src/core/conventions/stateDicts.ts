@@ -9,6 +9,7 @@ import { asNumber, dictGet, dictKeys, type PyValue } from '../pickle/values';
 import { readTensorScalar } from '../torch/readScalar';
 import type { TorchFile } from '../torch/torchFile';
 import type { OptimizerSummary, ScalerSummary, SchedulerSummary } from './summary';
+import { keyText, plainValue, type PlainValue } from './plainValues';
 
 /** How many per-parameter `step` values are read (first and last states); all are equal in practice. */
 const STEP_SAMPLES = 8;
@@ -68,3 +69,49 @@ export async function summarizeScaler(src: ByteSource, file: TorchFile, v: PyVal
   if (!v || v.kind !== 'dict' || v.entries.length === 0) return undefined;
   return { scale: await numberOrScalar(src, file, dictGet(v, 'scale')) };
 }
+
+/** Optimizer summary plus the param-group layout (torch/optim/optimizer.py `state_dict`). */
+export interface OptimizerStateSummary extends OptimizerSummary {
+  /** Number of `param_groups` (HF AdamW: 2, decay / no decay). */
+  readonly paramGroups: number;
+  /** Keys of the first param group (`lr`, `betas`, `eps`, `weight_decay`, ..., `params`). */
+  readonly paramGroupKeys: string[];
+}
+
+/** {@link summarizeOptimizer} plus param-group counts; undefined when `v` is not an optimizer state dict. */
+export async function summarizeOptimizerState(src: ByteSource, file: TorchFile, v: PyValue | undefined): Promise<OptimizerStateSummary | undefined> {
+  const base = await summarizeOptimizer(src, file, v);
+  if (!base) return undefined;
+  const groups = dictGet(v, 'param_groups');
+  const items = groups && groups.kind === 'list' ? groups.items : [];
+  return { ...base, paramGroups: items.length, paramGroupKeys: dictKeys(items[0]) };
+}
+
+/** LR scheduler summary plus its whole state dict as plain data (torch/optim/lr_scheduler.py `state_dict`). */
+export interface SchedulerStateSummary extends SchedulerSummary {
+  /** `_step_count`: scheduler.step() calls + 1 (the constructor's initial step). */
+  readonly stepCount: number | undefined;
+  /**
+   * `lr_lambdas` of a LambdaLR as saved: `null` for plain functions and lambdas, the `__dict__`
+   * of callable objects (`{}` for a `functools.partial`); undefined for other schedulers.
+   */
+  readonly lrLambdas: PlainValue[] | undefined;
+  /** Every key of the state dict as plain data (lists cut to 8 items). */
+  readonly fields: { [key: string]: PlainValue };
+}
+
+/** {@link summarizeScheduler} plus `_step_count`, `lr_lambdas` and all fields; undefined when `v` is not a dict. */
+export function summarizeSchedulerState(v: PyValue | undefined): SchedulerStateSummary | undefined {
+  const base = summarizeScheduler(v);
+  if (!base || !v || v.kind !== 'dict') return undefined;
+  const lambdas = dictGet(v, 'lr_lambdas');
+  const fields: { [key: string]: PlainValue } = {};
+  for (const [k, x] of v.entries) fields[keyText(k)] = plainValue(x);
+  return {
+    ...base,
+    stepCount: asNumber(dictGet(v, '_step_count')),
+    lrLambdas: lambdas && lambdas.kind === 'list' ? lambdas.items.map((x) => plainValue(x)) : undefined,
+    fields,
+  };
+}
+

@@ -1,0 +1,215 @@
+/**
+ * Plain-data renderings of symbolic values for display (training arguments, hyper-parameters,
+ * scheduler fields), never executing anything, and the conversion of thrown errors into
+ * per-file problems. Shared by the convention readers.
+ */
+import { CheckpointFormatError } from '../errors';
+import { qualifiedName, type PyValue } from '../pickle/values';
+import type { FileProblem } from './summary';
+
+/** JSON-like plain data (also the shape of a parsed JSON file). Numbers may be NaN / ±Infinity. */
+export type PlainValue = null | boolean | number | string | PlainValue[] | { [key: string]: PlainValue };
+
+/** A value reduced to something a table cell shows: a scalar, or a text rendering. */
+export type DisplayValue = string | number | boolean | null;
+
+/** One key/value row for display (training arguments, hyper-parameters). */
+export interface DisplayField {
+  readonly key: string;
+  readonly value: DisplayValue;
+  /**
+   * True when `value` is a text rendering of a nested or symbolic value (a list, a dict, a class
+   * instance, a function reference), not a Python `str`.
+   */
+  readonly rendered: boolean;
+}
+
+/**
+ * A symbolic value as plain data, never executing anything. Lists, tuples and sets become arrays
+ * cut to their first `maxItems` items; dicts become objects (non-string keys rendered as text);
+ * tensors `{tensor: dtype, shape}`; numpy arrays `{ndarray: dtype, shape}`; numpy scalars their
+ * number; globals `{global: 'module.name'}`; other objects `{object: 'module.name', args, state?}`;
+ * bytes `{bytes: length}`; ints beyond 2^53 their decimal text.
+ */
+export function plainValue(v: PyValue, maxItems = 8, depth = 0): PlainValue {
+  if (depth > 12) return '…';
+  const sub = (x: PyValue): PlainValue => plainValue(x, maxItems, depth + 1);
+  switch (v.kind) {
+    case 'none':
+      return null;
+    case 'bool':
+    case 'float':
+    case 'str':
+      return v.value;
+    case 'int':
+      return typeof v.value === 'bigint' ? v.value.toString() : v.value;
+    case 'complex':
+      return { complex: [v.real, v.imag] };
+    case 'bytes':
+      return { bytes: v.value.length };
+    case 'tuple':
+    case 'list':
+    case 'set':
+      return v.items.slice(0, maxItems).map(sub);
+    case 'dict': {
+      const out: { [key: string]: PlainValue } = {};
+      for (const [k, x] of v.entries) out[keyText(k)] = sub(x);
+      return out;
+    }
+    case 'tensor':
+      return { tensor: v.dtype, shape: [...v.shape] };
+    case 'ndarray':
+      return { ndarray: v.dtype, shape: [...v.shape] };
+    case 'numpy-scalar':
+      return v.value === null ? null : typeof v.value === 'bigint' ? v.value.toString() : v.value;
+    case 'numpy-dtype':
+      return { dtype: v.dtype };
+    case 'global':
+      return { global: qualifiedName(v.ref) };
+    case 'object': {
+      const out: { [key: string]: PlainValue } = { object: v.callee ? qualifiedName(v.callee) : 'object', args: v.args.map(sub) };
+      if (v.state) out.state = sub(v.state);
+      if (v.listItems) out.items = v.listItems.map(sub);
+      if (v.dictItems) out.dictItems = v.dictItems.map(([k, x]) => [sub(k), sub(x)]);
+      return out;
+    }
+    case 'persistent':
+      return { persistent: sub(v.pid) };
+    case 'storage':
+      return { storage: v.dtype, numel: v.numel };
+  }
+}
+
+/** A dict key as text: strings as they are, ints in decimal, anything else rendered. */
+export function keyText(k: PyValue): string {
+  if (k.kind === 'str') return k.value;
+  if (k.kind === 'int') return String(k.value);
+  return displayText(k, 80);
+}
+
+/**
+ * The value of a str/int Enum member pickled by value (`Cls('steps')`, Python <= 3.10 and >= 3.12:
+ * REDUCE of the class with one argument and no state), or undefined.
+ */
+export function enumValue(v: PyValue): string | number | undefined {
+  if (v.kind !== 'object' || !v.callee || v.state || v.kwargs || v.listItems || v.dictItems || v.args.length !== 1) return undefined;
+  const a = v.args[0];
+  if (a.kind === 'str') return a.value;
+  if (a.kind === 'int' && typeof a.value === 'number') return a.value;
+  return undefined;
+}
+
+function pyString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+}
+
+function pyNumber(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  return String(x);
+}
+
+/**
+ * A Python-like one-line rendering of a value, at most about `budget` characters (longer text is
+ * cut with `…`). Used for nested values in display rows. Never executes anything.
+ */
+export function displayText(v: PyValue, budget = 200): string {
+  const out = renderText(v, 0);
+  return out.length > budget ? `${out.slice(0, Math.max(0, budget - 1))}…` : out;
+}
+
+function renderText(v: PyValue, depth: number): string {
+  if (depth > 6) return '…';
+  const r = (x: PyValue): string => renderText(x, depth + 1);
+  const items = (xs: PyValue[]): string => (xs.length > 20 ? [...xs.slice(0, 20).map(r), `… ${xs.length - 20} more`] : xs.map(r)).join(', ');
+  switch (v.kind) {
+    case 'none':
+      return 'None';
+    case 'bool':
+      return v.value ? 'True' : 'False';
+    case 'int':
+      return String(v.value);
+    case 'float':
+      return pyNumber(v.value);
+    case 'complex':
+      return `(${pyNumber(v.real)}+${pyNumber(v.imag)}j)`;
+    case 'str':
+      return pyString(v.value);
+    case 'bytes':
+      return `<${v.value.length} bytes>`;
+    case 'tuple':
+      return v.items.length === 1 ? `(${r(v.items[0])},)` : `(${items(v.items)})`;
+    case 'list':
+      return `[${items(v.items)}]`;
+    case 'set':
+      return `{${items(v.items)}}`;
+    case 'dict': {
+      const shown = v.entries.slice(0, 20).map(([k, x]) => `${r(k)}: ${r(x)}`);
+      if (v.entries.length > 20) shown.push(`… ${v.entries.length - 20} more`);
+      return `{${shown.join(', ')}}`;
+    }
+    case 'tensor':
+      return `tensor(${v.dtype}, [${v.shape.join(', ')}])`;
+    case 'ndarray':
+      return `ndarray(${v.dtype}, [${v.shape.join(', ')}])`;
+    case 'numpy-scalar':
+      return `numpy.${v.dtype}(${v.value === null ? '?' : String(v.value)})`;
+    case 'numpy-dtype':
+      return `dtype(${pyString(v.dtype)})`;
+    case 'global':
+      return `<${qualifiedName(v.ref)}>`;
+    case 'object': {
+      const name = v.callee ? qualifiedName(v.callee) : 'object';
+      const call = `${name}(${items(v.args)})`;
+      const contents = v.dictItems ? ` {${v.dictItems.map(([k, x]) => `${r(k)}: ${r(x)}`).join(', ')}}` : v.listItems ? ` [${items(v.listItems)}]` : '';
+      return v.state ? `${call}${contents} with ${r(v.state)}` : `${call}${contents}`;
+    }
+    case 'persistent':
+      return `<persistent ${r(v.pid)}>`;
+    case 'storage':
+      return `<${v.storageClass} ${v.numel}>`;
+  }
+}
+
+/**
+ * A value for a display row: Python str/int/float/bool/None as themselves, numpy scalars and
+ * str/int Enum members (e.g. `IntervalStrategy('steps')`) as their value, anything else as
+ * {@link displayText}.
+ */
+export function displayValue(v: PyValue): { value: DisplayValue; rendered: boolean } {
+  switch (v.kind) {
+    case 'none':
+      return { value: null, rendered: false };
+    case 'bool':
+    case 'float':
+    case 'str':
+      return { value: v.value, rendered: false };
+    case 'int':
+      return typeof v.value === 'bigint' ? { value: v.value.toString(), rendered: true } : { value: v.value, rendered: false };
+    case 'numpy-scalar':
+      return typeof v.value === 'number' || typeof v.value === 'boolean' ? { value: v.value, rendered: false } : { value: displayText(v), rendered: true };
+    default: {
+      const e = enumValue(v);
+      return e !== undefined ? { value: e, rendered: false } : { value: displayText(v), rendered: true };
+    }
+  }
+}
+
+/** The entries of a dict (or of a dict-state object) as display rows, in insertion order. */
+export function displayFields(v: PyValue | undefined): DisplayField[] {
+  const entries =
+    v?.kind === 'dict' ? v.entries : v?.kind === 'object' ? [...(v.dictItems ?? []), ...(v.state?.kind === 'dict' ? v.state.entries : [])] : [];
+  return entries.map(([k, x]) => ({ key: keyText(k), ...displayValue(x) }));
+}
+
+/** Any thrown value as a {@link FileProblem} naming `file` (never rethrows). */
+export function problemOf(file: string, e: unknown, context?: string): FileProblem {
+  const prefix = context ? `${context}: ` : '';
+  if (e instanceof CheckpointFormatError) {
+    return { file, code: e.code, message: prefix + e.message, offset: e.offset, member: e.member };
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  return { file, code: 'internal', message: `${prefix}could not be read: ${msg}` };
+}
+
