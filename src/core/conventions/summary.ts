@@ -1,10 +1,13 @@
 /**
  * `CheckpointSummary`: what every convention reader returns and what the page, the CLI and the
- * share link show. Plain data only (structured-clone safe, JSON safe): no value trees, no bytes.
+ * share link show. Plain data only (structured-clone safe): no value trees, no bytes. Numbers may
+ * be NaN or ±Infinity (Hugging Face logs them), which plain JSON cannot hold.
  */
+import type { HfTrainerSummary } from './hfTrainer';
+import type { LightningSummary } from './lightning';
 
 /** Which convention recognised the checkpoint. */
-export type CheckpointKind = 'enstack' | 'hf-trainer' | 'lightning' | 'generic' | 'unreadable';
+export type CheckpointKind = 'enstack' | 'hf-trainer' | 'lightning' | 'generic' | 'weights' | 'unreadable';
 
 /** The seed tool's status decision. */
 export type EpochStatus = 'complete' | 'incomplete' | 'unknown';
@@ -71,6 +74,20 @@ export interface ModelSummary {
   /** From config.json when present. */
   readonly architecture?: string;
   readonly modelType?: string;
+  /** config.json `torch_dtype`. */
+  readonly configDtype?: string;
+  /** config.json `id2label` values, when present. */
+  readonly labels?: string[];
+  /** Size on disk of the weight files, in bytes. */
+  readonly bytesOnDisk?: number;
+  /** Shards of a sharded set (`model-00001-of-00002.safetensors`), when sharded. */
+  readonly shards?: number;
+  /** safetensors `__metadata__`. */
+  readonly metadata?: Record<string, string>;
+  /** PEFT adapter_config.json: peft_type, r, lora_alpha, target_modules, base_model_name_or_path. */
+  readonly adapter?: Record<string, string>;
+  /** The first tensors: name, dtype, shape (at most 200). */
+  readonly tensorList?: { name: string; dtype: string; shape: number[] }[];
 }
 
 /** Safety verdict of the pickles a checkpoint holds (see `safety/scan.ts`). */
@@ -129,6 +146,12 @@ export interface CheckpointSummary {
   /** Folder path relative to what was dropped ('' for the root). */
   readonly path: string;
   readonly kind: CheckpointKind;
+  /** Hugging Face Trainer details (kind `hf-trainer`). */
+  readonly hf?: HfTrainerSummary;
+  /** PyTorch Lightning details (kind `lightning`). */
+  readonly lightning?: LightningSummary;
+  /** The framework's own best metric (HF best_metric, Lightning best_model_score), with its name. */
+  readonly bestMetric?: { readonly name: string; readonly value: number };
   readonly files: FileSummary[];
   /** Sum of file sizes in bytes. */
   readonly totalBytes: number;

@@ -1,0 +1,117 @@
+/**
+ * What analysing one checkpoint accumulates: per-file summaries, problems (each naming its file),
+ * warnings, safety findings, and parsed torch files (each parsed once).
+ */
+import type { ByteSource } from '../bytes/byteSource';
+import { CheckpointFormatError } from '../errors';
+import { problemOf } from '../conventions/plainValues';
+import type { FileProblem, FileSummary, GlobalFinding } from '../conventions/summary';
+import type { CheckpointPlan, FileRole } from '../folder/plan';
+import { scanGlobals } from '../safety/scan';
+import { loadTorchFile } from '../torch/loadTorchFile';
+import type { TorchFile } from '../torch/torchFile';
+
+/** Opens a dropped file by its path. */
+export type FileOpener = (path: string) => ByteSource;
+
+const ROLE_NAMES: Record<FileRole, string> = {
+  'training-state': 'training state',
+  'trainer-state': 'trainer state',
+  optimizer: 'optimizer state',
+  scheduler: 'scheduler state',
+  scaler: 'grad scaler state',
+  'rng-state': 'RNG state',
+  'training-args': 'training arguments',
+  weights: 'model weights',
+  'weights-index': 'weights index',
+  'adapter-config': 'adapter config',
+  config: 'model config',
+  other: 'other',
+};
+
+/** Largest JSON file read whole (config.json, trainer_state.json), in bytes. */
+export const MAX_JSON_BYTES = 64 * 1024 * 1024;
+
+/** The safety findings of every pickle of a parsed torch file. */
+export function torchFileFindings(path: string, f: TorchFile): GlobalFinding[] {
+  return scanGlobals(f.pickles.map((p) => ({ file: path, member: p.member, label: p.label, globals: p.result.globals })));
+}
+
+/** Mutable accumulator for one checkpoint's analysis. */
+export class AnalysisContext {
+  readonly problems: FileProblem[] = [];
+  readonly warnings: string[] = [];
+  readonly findings: GlobalFinding[] = [];
+  readonly files: FileSummary[];
+  private readonly torch = new Map<string, Promise<TorchFile | undefined>>();
+
+  constructor(
+    readonly plan: CheckpointPlan,
+    readonly open: FileOpener,
+    sizes: ReadonlyMap<string, number>,
+  ) {
+    this.files = plan.files.map((f) => ({ path: f.path, size: sizes.get(f.path) ?? 0, role: ROLE_NAMES[f.role] }));
+  }
+
+  /** Paths of the plan's files with `role`. */
+  paths(role: FileRole): string[] {
+    return this.plan.files.filter((f) => f.role === role).map((f) => f.path);
+  }
+
+  /** Record details of one file. */
+  describe(path: string, extra: Partial<FileSummary>): void {
+    const i = this.files.findIndex((f) => f.path === path);
+    if (i >= 0) this.files[i] = { ...this.files[i], ...extra };
+  }
+
+  /** Record a problem with `path`. */
+  fail(path: string, e: unknown): void {
+    this.problems.push(problemOf(path, e));
+  }
+
+  /**
+   * Parse a torch.save file once (later calls share the result): records its format, protocol,
+   * safety findings, anomalies and integrity problems. Undefined (with a problem recorded) when it
+   * cannot be read.
+   */
+  loadTorch(path: string): Promise<TorchFile | undefined> {
+    let p = this.torch.get(path);
+    if (!p) {
+      p = loadTorchFile(this.open(path)).then(
+        (f) => {
+          this.describe(path, {
+            format: f.format === 'zip' ? 'torch.save zip' : f.format === 'legacy' ? 'torch.save legacy (pre-1.6)' : 'pickle',
+            pickleProtocol: f.main.result.protocol,
+          });
+          this.findings.push(...torchFileFindings(path, f));
+          for (const a of f.anomalies) this.warnings.push(`${path}: ${a}`);
+          for (const e of f.integrity) this.problems.push(problemOf(path, e));
+          return f;
+        },
+        (e: unknown) => {
+          this.fail(path, e);
+          return undefined;
+        },
+      );
+      this.torch.set(path, p);
+    }
+    return p;
+  }
+
+  /**
+   * Read a JSON file whole, accepting NaN/Infinity only when `parse` does. Undefined (with a
+   * problem recorded) when it cannot be read.
+   */
+  async readJson<T = unknown>(path: string, parse: (text: string) => T = (t) => JSON.parse(t) as T): Promise<T | undefined> {
+    try {
+      const src = this.open(path);
+      if (src.size > MAX_JSON_BYTES) throw new CheckpointFormatError('limit-exceeded', path, `this JSON file is ${src.size} bytes, more than the ${MAX_JSON_BYTES} read.`);
+      const value = parse(new TextDecoder().decode(await src.read(0, src.size)));
+      this.describe(path, { format: 'JSON' });
+      return value;
+    } catch (e) {
+      this.fail(path, e instanceof SyntaxError ? new CheckpointFormatError('bad-json', path, `not valid JSON: ${e.message}`) : e);
+      return undefined;
+    }
+  }
+}
