@@ -25,3 +25,15 @@ test('a whole run folder: findings, chart, table', async ({ page }) => {
   await expect(page.getByTestId('series-toggle').first()).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/run.png', fullPage: true });
 });
+
+test('framework and safety views', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.goto('./');
+  await chooseFolder(page, join(OWN_FIXTURES, 'hf_trainer', 'checkpoint-700'));
+  await expect(page.getByTestId('hf-details')).toBeVisible();
+  await page.getByTestId('status-card').screenshot({ path: 'test-results/screens/hf.png' });
+  await page.getByRole('button', { name: 'Clear all' }).click();
+  await page.getByTestId('files-input').setInputFiles(join(OWN_FIXTURES, 'bad', 'malicious_os_system.pth'));
+  await expect(page.getByTestId('danger-banner')).toBeVisible();
+  await page.getByTestId('status-card').screenshot({ path: 'test-results/screens/dangerous.png' });
+});

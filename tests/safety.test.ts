@@ -104,7 +104,8 @@ function checkBadFolder(dir: string): void {
         expect(hit!.offset).toBeGreaterThan(0);
         expect(hit!.member).toMatch(/data\.pkl$/);
         expect(s!.safety?.verdict).toBe('dangerous');
-        expect(s!.repair.eligible).toBe(true); // harmless fields shown; the repair patches only two ints
+        expect(s!.repair.eligible).toBe(false); // harmless fields shown, but no new copy of a dangerous file is made
+        expect(s!.repair.reason).toMatch(/run code/);
       }
     }
   });

@@ -1,37 +1,36 @@
 /**
- * One checkpoint's status: epoch, step, batches per epoch, % of the epoch, remaining batches, the
- * resume decision in words, best metrics, optimizer/scheduler/scaler, model, safety, problems.
+ * One checkpoint's detail view: status and resume decision, epoch/step/progress, best metrics,
+ * optimizer/scheduler/scaler, then sections for the framework's own reading, the model, the
+ * safety verdict, the files, the whole value tree, and the repair.
  */
 import type { CheckpointSummary } from '../core/conventions/summary';
 import type { CheckpointEntry } from '../store/checkpointStore';
-import { count, int, lr, metric4, percent } from './format';
+import { FieldList } from './FieldList';
+import { bytes, count, int, lr, metric4, percent } from './format';
+import { HfDetails } from './HfDetails';
+import { LightningDetails } from './LightningDetails';
+import { ModelDetails } from './ModelDetails';
 import { ProblemList } from './ProblemList';
 import { ProgressBar } from './ProgressBar';
 import { RepairPanel } from './RepairPanel';
 import { SafetyBadge } from './SafetyBadge';
+import { SafetyDetails } from './SafetyDetails';
+import { ValueTree } from './ValueTree';
 
 function StatusBadge({ s }: { s: CheckpointSummary }) {
   const status = s.progress?.status ?? 'unknown';
-  const label = status === 'complete' ? `Epoch ${s.progress?.epoch} complete` : status === 'incomplete' ? `Epoch ${s.progress?.epoch} incomplete` : 'Status unknown';
+  const label = status === 'complete' ? `Epoch ${s.progress?.epoch} complete` : status === 'incomplete' ? `Epoch ${s.progress?.epoch} incomplete` : s.kind === 'weights' ? 'Weights only' : 'Status unknown';
   return <span className={`badge status-${status}`} data-testid="status">{label}</span>;
-}
-
-function Field({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <div className="field">
-      <dt>{label}</dt>
-      <dd data-testid={testId}>{value}</dd>
-    </div>
-  );
 }
 
 /** The card for one checkpoint (pending: a placeholder while the worker reads it). */
 export function StatusCard({ entry, onRemove }: { entry: CheckpointEntry; onRemove?: () => void }) {
   const s = entry.summary;
+  const titleId = `title-${entry.id.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
   return (
-    <article className="card" data-testid="status-card" data-checkpoint={entry.id} aria-labelledby={`title-${cssId(entry.id)}`}>
+    <article className="card" data-testid="status-card" data-checkpoint={entry.id} aria-labelledby={titleId}>
       <header className="card-head">
-        <h2 id={`title-${cssId(entry.id)}`} title={entry.path || entry.name}>{entry.name}</h2>
+        <h2 id={titleId} title={entry.path || entry.name}>{entry.name}</h2>
         {entry.path && entry.path !== entry.name ? <span className="muted path">{entry.path}</span> : null}
         <span className="spacer" />
         {s ? <StatusBadge s={s} /> : <span className="badge" aria-live="polite">Reading…</span>}
@@ -45,64 +44,123 @@ export function StatusCard({ entry, onRemove }: { entry: CheckpointEntry; onRemo
   );
 }
 
-function CardBody({ s }: { s: CheckpointSummary }) {
+function ResumeLine({ s }: { s: CheckpointSummary }) {
   const p = s.progress;
+  if (!p) return null;
   return (
     <>
-      {p ? (
-        <>
-          <p className={`resume resume-${p.status}`} data-testid="resume">
-            {p.status === 'complete' ? (
-              <>Epoch {p.epoch} is complete: a resume <strong>starts epoch {p.resume.epoch}</strong>.</>
-            ) : (
-              <>Epoch {p.epoch} is incomplete: a resume <strong>continues epoch {p.epoch} from step {p.step}</strong>.</>
-            )}
-          </p>
-          {p.status === 'incomplete' ? (
-            <div className="progress-row">
-              <ProgressBar percent={p.progressPercent} label={`Progress through epoch ${p.epoch}`} />
-              <span data-testid="progress-percent">{p.progressPercent !== undefined ? percent(p.progressPercent) : 'progress unknown'}</span>
-            </div>
-          ) : null}
-          {p.note ? <p className="muted note">{p.note}</p> : null}
-        </>
+      <p className={`resume resume-${p.status}`} data-testid="resume">
+        {p.status === 'complete' ? (
+          <>Epoch {p.epoch} is complete: a resume <strong>starts epoch {p.resume.epoch}</strong>.</>
+        ) : p.status === 'incomplete' ? (
+          <>Epoch {p.epoch} is incomplete: a resume <strong>continues epoch {p.epoch} from step {p.step}</strong>.</>
+        ) : (
+          <>A resume will <strong>{p.resume.text}</strong>.</>
+        )}
+      </p>
+      {p.status === 'incomplete' ? (
+        <div className="progress-row">
+          <ProgressBar percent={p.progressPercent} label={`Progress through epoch ${p.epoch}`} />
+          <span data-testid="progress-percent">{p.progressPercent !== undefined ? percent(p.progressPercent) : 'progress unknown'}</span>
+        </div>
       ) : null}
-      <dl className="fields">
-        <Field label="Epoch" value={int(p?.epoch)} testId="epoch" />
-        <Field label="Step" value={int(p?.step)} testId="step" />
-        <Field label="Batches per epoch" value={p?.totalBatches ? int(p.totalBatches) : 'not saved'} testId="total-batches" />
-        <Field label="Progress" value={percent(p?.progressPercent)} />
-        <Field label="Remaining batches" value={int(p?.remainingBatches)} testId="remaining" />
-        <Field label="Best F1" value={metric4(s.bestValF1)} testId="best-f1" />
-        <Field label="Best accuracy" value={metric4(s.bestValAcc)} testId="best-acc" />
-        <Field
-          label="Optimizer"
-          value={s.optimizer ? `present: ${s.optimizer.paramStates} parameter states, ${s.optimizer.steps !== undefined ? `${s.optimizer.steps} steps` : 'step count unknown'}` : 'absent'}
-          testId="optimizer"
-        />
-        <Field label="Scheduler" value={s.scheduler ? `present: last_epoch ${int(s.scheduler.lastEpoch)}, lr ${lr(s.scheduler.lastLr)}` : 'absent'} testId="scheduler" />
-        <Field label="Grad scaler" value={s.scaler ? `present: scale ${s.scaler.scale ?? '—'}` : 'absent'} testId="scaler" />
-        {s.model ? (
-          <Field
-            label="Model"
-            value={`${s.model.architecture ?? s.model.modelType ?? s.model.file.split('/').pop()}: ${count(s.model.parameters)} parameters (${s.model.dtypes.join(', ')})`}
-            testId="model"
-          />
-        ) : null}
-      </dl>
-      <ProblemList problems={s.problems} />
-      {p ? <RepairPanel s={s} /> : null}
-      {s.warnings.length ? (
-        <ul className="warnings" aria-label="Warnings">
-          {s.warnings.map((w, i) => (
-            <li key={i}>{w}</li>
-          ))}
-        </ul>
-      ) : null}
+      {p.note ? <p className="muted note">{p.note}</p> : null}
     </>
   );
 }
 
-function cssId(id: string): string {
-  return id.replace(/[^a-zA-Z0-9_-]/g, '_');
+function CardBody({ s }: { s: CheckpointSummary }) {
+  const p = s.progress;
+  const torchFiles = s.files.filter((f) => f.pickleProtocol !== undefined).map((f) => f.path);
+  const dangerous = s.safety?.verdict === 'dangerous';
+  return (
+    <>
+      {dangerous ? (
+        <div className="danger-banner" role="alert" data-testid="danger-banner">
+          <strong>Do not load this file in Python.</strong> It imports{' '}
+          {[...new Set(s.safety!.findings.filter((f) => f.verdict === 'dangerous').map((f) => f.name))].join(', ')}, which{' '}
+          <code>torch.load(weights_only=False)</code> would run. Its harmless fields are shown below; nothing was executed here.
+        </div>
+      ) : null}
+      <ResumeLine s={s} />
+      <FieldList
+        items={[
+          { label: 'Epoch', value: int(p?.epoch), testId: 'epoch' },
+          { label: 'Step', value: int(p?.step), testId: 'step' },
+          { label: s.kind === 'hf-trainer' ? 'Update steps per epoch' : 'Batches per epoch', value: p?.totalBatches ? int(p.totalBatches) : p ? 'not saved' : '—', testId: 'total-batches' },
+          { label: 'Progress', value: percent(p?.progressPercent) },
+          { label: 'Remaining batches', value: int(p?.remainingBatches), testId: 'remaining' },
+          ...(s.kind === 'enstack' || s.bestValF1 !== undefined || s.bestValAcc !== undefined
+            ? [
+                { label: 'Best F1', value: metric4(s.bestValF1), testId: 'best-f1' },
+                { label: 'Best accuracy', value: metric4(s.bestValAcc), testId: 'best-acc' },
+              ]
+            : []),
+          ...(s.bestMetric ? [{ label: `Best ${s.bestMetric.name}`, value: metric4(s.bestMetric.value), testId: 'best-metric' }] : []),
+          {
+            label: 'Optimizer',
+            value: s.optimizer ? `present: ${s.optimizer.paramStates} parameter states, ${s.optimizer.steps !== undefined ? `${s.optimizer.steps} steps` : 'step count unknown'}` : 'absent',
+            testId: 'optimizer',
+          },
+          { label: 'Scheduler', value: s.scheduler ? `present: last_epoch ${int(s.scheduler.lastEpoch)}, lr ${lr(s.scheduler.lastLr)}` : 'absent', testId: 'scheduler' },
+          { label: 'Grad scaler', value: s.scaler ? `present: scale ${s.scaler.scale ?? '—'}` : 'absent', testId: 'scaler' },
+          ...(s.model
+            ? [{ label: 'Model', value: `${s.model.architecture ?? s.model.modelType ?? s.model.file.split('/').pop()}: ${count(s.model.parameters)} parameters (${s.model.dtypes.join(', ')})`, testId: 'model' }]
+            : []),
+        ]}
+      />
+      <ProblemList problems={s.problems} />
+      {s.warnings.length ? (
+        <ul className="warnings" aria-label="Warnings">
+          {s.warnings.map((w, i) => <li key={i}>{w}</li>)}
+        </ul>
+      ) : null}
+      {s.hf ? (
+        <details className="section" open>
+          <summary>Hugging Face Trainer</summary>
+          <HfDetails hf={s.hf} />
+        </details>
+      ) : null}
+      {s.lightning ? (
+        <details className="section" open>
+          <summary>PyTorch Lightning</summary>
+          <LightningDetails l={s.lightning} />
+        </details>
+      ) : null}
+      {s.model ? (
+        <details className="section" open={s.kind === 'weights'}>
+          <summary>Model weights</summary>
+          <ModelDetails m={s.model} />
+        </details>
+      ) : null}
+      {s.safety ? (
+        <details className="section" open={dangerous}>
+          <summary>Safety: will torch.load(weights_only=True) accept it?</summary>
+          <SafetyDetails safety={s.safety} />
+        </details>
+      ) : null}
+      <details className="section">
+        <summary>Files ({s.files.length}, {bytes(s.totalBytes)})</summary>
+        <table className="preview kv" data-testid="file-list">
+          <tbody>
+            {s.files.map((f) => (
+              <tr key={f.path}>
+                <th scope="row">{f.path.split('/').pop()}</th>
+                <td>{f.role}</td>
+                <td>{f.format ?? ''}{f.pickleProtocol !== undefined ? `, pickle protocol ${f.pickleProtocol}` : ''}</td>
+                <td>{bytes(f.size)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+      {torchFiles.length ? (
+        <details className="section">
+          <summary>Contents (every key and value, read without running anything)</summary>
+          <ValueTree files={torchFiles} />
+        </details>
+      ) : null}
+      {p && s.kind !== 'hf-trainer' && s.kind !== 'lightning' ? <RepairPanel s={s} /> : s.progress ? <p className="muted repair-absent" data-testid="repair-absent">Mark epoch complete is not available: {s.repair.reason}.</p> : null}
+    </>
+  );
 }

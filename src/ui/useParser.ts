@@ -19,6 +19,11 @@ export function submitFiles(files: DroppedBlob[]): void {
   useCheckpoints.getState().addFiles(files, batch);
 }
 
+/** The worker client, for the value-tree view. */
+export function parserClient(): ParserClient {
+  return getClient();
+}
+
 /** Ask the worker to mark `epoch` complete in the training state at `path`. */
 export function requestRepair(path: string, epoch: number): Promise<RepairOutcome> {
   return getClient().repair(path, epoch);

@@ -2,26 +2,39 @@
  * Page-side handle on the parser worker: one module worker; analysis batches stream into a
  * callback, repairs are request/response promises.
  */
+import type { SearchHit, TreeNode } from '../core/tree/valueTree';
 import type { BatchMessage, DroppedBlob, RepairOutcome, WorkerRequest, WorkerResponse } from './protocol';
+
+type Pending = { resolve: (v: never) => void; reject: (e: Error) => void };
+/** A request without its number: one of the request/response kinds. */
+type CallBody =
+  | Omit<Extract<WorkerRequest, { type: 'repair' }>, 'request'>
+  | Omit<Extract<WorkerRequest, { type: 'tree-children' }>, 'request'>
+  | Omit<Extract<WorkerRequest, { type: 'tree-search' }>, 'request'>;
 
 /** Owns the worker. */
 export class ParserClient {
   private readonly worker: Worker;
   private nextBatch = 1;
   private nextRequest = 1;
-  private readonly repairs = new Map<number, { resolve: (o: RepairOutcome) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, Pending>();
 
   /** @param onBatchMessage receives plan / summary / done / failed messages of analysis batches */
   constructor(onBatchMessage: (m: BatchMessage) => void) {
     this.worker = new Worker(new URL('./parser.worker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (ev: MessageEvent<WorkerResponse>) => {
       const m = ev.data;
-      if (m.type === 'repaired' || m.type === 'repair-failed') {
-        const pending = this.repairs.get(m.request);
-        this.repairs.delete(m.request);
-        if (m.type === 'repaired') pending?.resolve(m.outcome);
-        else pending?.reject(new Error(m.message));
-      } else onBatchMessage(m);
+      if ('batch' in m) {
+        onBatchMessage(m);
+        return;
+      }
+      const p = this.pending.get(m.request);
+      this.pending.delete(m.request);
+      if (!p) return;
+      if (m.type === 'repair-failed' || m.type === 'tree-failed') p.reject(new Error(m.message));
+      else if (m.type === 'repaired') p.resolve(m.outcome as never);
+      else if (m.type === 'tree-children') p.resolve({ nodes: m.nodes, total: m.total } as never);
+      else if (m.type === 'tree-search') p.resolve({ hits: m.hits, complete: m.complete } as never);
     };
   }
 
@@ -39,10 +52,24 @@ export class ParserClient {
 
   /** Mark `epoch` complete in the dropped file at `path`; resolves with a verified repair. */
   repair(path: string, epoch: number): Promise<RepairOutcome> {
+    return this.call({ type: 'repair', path, epoch });
+  }
+
+  /** A page of children of a node of a torch file's value tree. */
+  treeChildren(path: string, node: number[], offset = 0, limit = 500): Promise<{ nodes: TreeNode[]; total: number }> {
+    return this.call({ type: 'tree-children', path, node, offset, limit });
+  }
+
+  /** Search a torch file's value tree. */
+  treeSearch(path: string, query: string): Promise<{ hits: SearchHit[]; complete: boolean }> {
+    return this.call({ type: 'tree-search', path, query });
+  }
+
+  private call<R>(body: CallBody): Promise<R> {
     const request = this.nextRequest++;
-    return new Promise((resolve, reject) => {
-      this.repairs.set(request, { resolve, reject });
-      this.send({ type: 'repair', request, path, epoch });
+    return new Promise<R>((resolve, reject) => {
+      this.pending.set(request, { resolve: resolve as (v: never) => void, reject });
+      this.send({ ...body, request });
     });
   }
 

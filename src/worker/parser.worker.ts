@@ -5,10 +5,12 @@
 import { analyzeDrop } from './analyzeDrop';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 import { repairFile } from './repairFile';
+import { TreeService } from './treeService';
 
 const cancelled = new Set<number>();
 /** Every dropped file by path, kept for repairs. */
 const files = new Map<string, Blob>();
+const trees = new TreeService(files);
 const post = (m: WorkerResponse): void => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
 
 self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
@@ -32,6 +34,18 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
     repairFile(msg.path, file, msg.epoch).then(
       (outcome) => post({ type: 'repaired', request: msg.request, outcome }),
       (e: unknown) => post({ type: 'repair-failed', request: msg.request, message: describeError(e) }),
+    );
+  }
+  if (msg.type === 'tree-children') {
+    trees.children(msg.path, msg.node, msg.offset, msg.limit).then(
+      (r) => post({ type: 'tree-children', request: msg.request, ...r }),
+      (e: unknown) => post({ type: 'tree-failed', request: msg.request, message: describeError(e) }),
+    );
+  }
+  if (msg.type === 'tree-search') {
+    trees.search(msg.path, msg.query).then(
+      (r) => post({ type: 'tree-search', request: msg.request, ...r }),
+      (e: unknown) => post({ type: 'tree-failed', request: msg.request, message: describeError(e) }),
     );
   }
 };

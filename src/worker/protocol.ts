@@ -6,6 +6,7 @@ import type { CheckpointSummary } from '../core/conventions/summary';
 import type { OtherFolder } from '../core/folder/plan';
 import type { RepairChange } from '../core/repair/markEpochComplete';
 import type { EventFileScalars } from '../core/tensorboard/eventFile';
+import type { SearchHit, TreeNode } from '../core/tree/valueTree';
 
 /** A dropped file with its path relative to the drop. */
 export interface DroppedBlob {
@@ -18,7 +19,11 @@ export type WorkerRequest =
   | { readonly type: 'analyze'; readonly batch: number; readonly files: DroppedBlob[] }
   | { readonly type: 'cancel'; readonly batch: number }
   /** Mark `epoch` complete in the training state file at `path` (a path of an earlier drop). */
-  | { readonly type: 'repair'; readonly request: number; readonly path: string; readonly epoch: number };
+  | { readonly type: 'repair'; readonly request: number; readonly path: string; readonly epoch: number }
+  /** A page of the children of the value at `node` (child indices) in the torch file at `path`. */
+  | { readonly type: 'tree-children'; readonly request: number; readonly path: string; readonly node: number[]; readonly offset: number; readonly limit: number }
+  /** Search the value tree of the torch file at `path`. */
+  | { readonly type: 'tree-search'; readonly request: number; readonly path: string; readonly query: string };
 
 /** A verified repair, ready to download. */
 export interface RepairOutcome {
@@ -51,7 +56,10 @@ export type WorkerResponse =
   | { readonly type: 'done'; readonly batch: number; readonly elapsedMs: number }
   | { readonly type: 'failed'; readonly batch: number; readonly message: string }
   | { readonly type: 'repaired'; readonly request: number; readonly outcome: RepairOutcome }
-  | { readonly type: 'repair-failed'; readonly request: number; readonly message: string };
+  | { readonly type: 'repair-failed'; readonly request: number; readonly message: string }
+  | { readonly type: 'tree-children'; readonly request: number; readonly nodes: TreeNode[]; readonly total: number }
+  | { readonly type: 'tree-search'; readonly request: number; readonly hits: SearchHit[]; readonly complete: boolean }
+  | { readonly type: 'tree-failed'; readonly request: number; readonly message: string };
 
 /** The responses that belong to an analysis batch. */
 export type BatchMessage = Extract<WorkerResponse, { batch: number }>;

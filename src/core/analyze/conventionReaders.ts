@@ -12,7 +12,7 @@ import type { CheckpointSummary, TrainingProgress } from '../conventions/summary
 import { fileWithRole } from '../folder/plan';
 import { dictGet } from '../pickle/values';
 import type { TorchFile } from '../torch/torchFile';
-import type { AnalysisContext } from './context';
+import { torchFileFindings, type AnalysisContext } from './context';
 import { readModel } from './weights';
 
 /** The convention-specific part of a summary. */
@@ -22,6 +22,9 @@ const NOT_REPAIRABLE = { eligible: false, reason: 'no readable training state' }
 
 /** Whether "mark epoch complete" applies to a parsed state file. */
 function repairOf(state: TorchFile, path: string): CheckpointSummary['repair'] {
+  if (torchFileFindings(path, state).some((f) => f.verdict === 'dangerous')) {
+    return { eligible: false, reason: 'this file would run code when loaded, so ckptview will not write a new copy of it' };
+  }
   if (state.integrity.length) return { eligible: false, reason: 'the file failed an integrity check (see the problems above), and a repair would hide the damage' };
   if (hasEpochAndStep(state.value)) return { eligible: true, reason: 'epoch and step are saved at the top level of the state dict', file: path };
   return { eligible: false, reason: 'this file has no top-level epoch and step to repair' };

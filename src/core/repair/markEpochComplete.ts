@@ -7,6 +7,7 @@
 import type { ByteSource } from '../bytes/byteSource';
 import { CheckpointFormatError } from '../errors';
 import { dictGet, type PyValue } from '../pickle/values';
+import { scanGlobals } from '../safety/scan';
 import type { TorchFile } from '../torch/torchFile';
 import { applyEdits, planIntEdits, type IntTarget } from './pickleEdits';
 import { spliceSegments, segmentsLength, type Segment } from './segments';
@@ -66,6 +67,10 @@ function intField(root: PyValue, key: 'epoch' | 'step', file: string): { value: 
  */
 export async function planMarkEpochComplete(src: ByteSource, file: TorchFile, epoch: number): Promise<RepairPlan> {
   if (!Number.isInteger(epoch) || epoch < 1 || epoch > MAX_EPOCH) throw new RangeError(`epoch must be a whole number from 1 to ${MAX_EPOCH}`);
+  const dangerous = scanGlobals(file.pickles.map((p) => ({ file: src.name, member: p.member, label: p.label, globals: p.result.globals }))).find((f) => f.verdict === 'dangerous');
+  if (dangerous) {
+    throw new CheckpointFormatError('not-a-checkpoint', src.name, `not repaired: this file imports ${dangerous.name}, which would run code when loaded; ckptview does not write a new copy of it.`);
+  }
   if (file.integrity.length) {
     throw new CheckpointFormatError(file.integrity[0].code, src.name, `not repaired: ${file.integrity[0].message}`);
   }

@@ -1,0 +1,19 @@
+/** A definition list of labelled values (the detail sections' building block). */
+export interface FieldItem {
+  readonly label: string;
+  readonly value: string;
+  readonly testId?: string;
+}
+
+export function FieldList({ items }: { items: FieldItem[] }) {
+  return (
+    <dl className="fields">
+      {items.map((f) => (
+        <div className="field" key={f.label}>
+          <dt>{f.label}</dt>
+          <dd data-testid={f.testId}>{f.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
