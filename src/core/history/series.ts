@@ -72,6 +72,26 @@ export function buildSeries(summaries: readonly CheckpointSummary[], scalars: Re
     }
   }
 
+  // Hugging Face log_history: x = the logged fractional epoch (epochs done, the same axis)
+  for (const s of summaries) {
+    if (!s.hf) continue;
+    const metrics = new Map<string, SeriesPoint[]>();
+    for (const p of s.hf.evalPoints) {
+      if (p.epoch === undefined) continue;
+      for (const [k, y] of Object.entries(p.metrics)) {
+        if (/runtime|per_second|samples|steps_per/.test(k) || !Number.isFinite(y)) continue;
+        const list = metrics.get(k) ?? [];
+        list.push({ x: p.epoch, y, label: `step ${p.step ?? '?'}` });
+        metrics.set(k, list);
+      }
+    }
+    const loss = s.hf.lossPoints.filter((p) => p.epoch !== undefined && Number.isFinite(p.loss)).map((p) => ({ x: p.epoch as number, y: p.loss, label: `step ${p.step ?? '?'}` }));
+    if (loss.length) metrics.set('loss', loss);
+    for (const [k, points] of metrics) {
+      out.push({ id: `hf:${s.id}:${k}`, name: `${k} (${s.name} trainer_state)`, axis: isLoss(k) ? 'loss' : 'metric', source: 'trainer_state', points, visible: true });
+    }
+  }
+
   const perEpoch = batchesPerEpoch(summaries);
   for (const [path, file] of Object.entries(scalars)) {
     for (const [tag, pts] of Object.entries(file.series)) {
