@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import type { CheckpointSummary } from '../core/conventions/summary';
 import type { OtherFolder } from '../core/folder/plan';
 import type { EventFileScalars } from '../core/tensorboard/eventFile';
+import type { Snapshot } from '../core/share/snapshot';
 import type { BatchMessage, DroppedBlob, PendingCheckpoint } from '../worker/protocol';
 
 /** A checkpoint row: pending until its summary arrives. */
@@ -34,6 +35,12 @@ export interface CheckpointState {
   /** Batches per epoch of the user's current dataset, when entered (for the dataset-size finding). */
   readonly currentBatchesPerEpoch: number | undefined;
   setCurrentBatchesPerEpoch(n: number | undefined): void;
+  /** Set when the page shows a shared snapshot (from a link) rather than dropped files. */
+  readonly shared: { readonly created: string } | undefined;
+  /** Replace everything with a shared snapshot. */
+  loadSnapshot(s: Snapshot): void;
+  /** Show a message for the whole page. */
+  setNotice(message: string | undefined): void;
   addFiles(files: DroppedBlob[], batch: number): void;
   receive(m: BatchMessage): void;
   select(id: string | undefined): void;
@@ -52,16 +59,34 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
   scalars: {},
   currentBatchesPerEpoch: undefined,
   setCurrentBatchesPerEpoch: (n) => set({ currentBatchesPerEpoch: n }),
+  shared: undefined,
+  loadSnapshot: (snap) =>
+    set({
+      order: snap.summaries.map((x) => x.id),
+      entries: Object.fromEntries(snap.summaries.map((x) => [x.id, { id: x.id, name: x.name, path: x.path, summary: x }])),
+      otherFolders: snap.otherFolders,
+      scalars: snap.scalars,
+      files: new Map(),
+      selectedId: (snap.summaries.find((x) => x.name === 'last_checkpoint') ?? snap.summaries[0])?.id,
+      shared: { created: snap.created },
+      notice: undefined,
+    }),
+  setNotice: (notice) => set({ notice }),
   addFiles: (files, batch) =>
     set((s) => {
       const next = new Map(s.files);
       for (const f of files) next.set(f.path, f.file);
-      return { files: next, busy: [...s.busy, batch], notice: undefined };
+      // dropping files leaves a shared snapshot behind: what is shown is what was dropped
+      const fromShared = s.shared ? { order: [], entries: {}, otherFolders: [], scalars: {}, shared: undefined } : {};
+      return { ...fromShared, files: next, busy: [...s.busy, batch], notice: undefined };
     }),
   receive: (m) =>
     set((s) => {
       switch (m.type) {
         case 'plan': {
+          // the files as analysed: archives replaced by what they hold (for repair and downloads)
+          const files = new Map(s.files);
+          for (const f of m.files) files.set(f.path, f.file);
           const entries = { ...s.entries };
           const order = [...s.order];
           for (const p of m.pending as PendingCheckpoint[]) {
@@ -72,7 +97,7 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
           const notice = m.pending.length === 0 ? 'No checkpoint was found in what was dropped: drop a folder holding training_state.pth, or any .pth / .pt / .bin / .ckpt file.' : undefined;
           // a new drop selects what a resume would use (last_checkpoint), else its first regular checkpoint
           const pick = m.pending.find((p) => p.name === 'last_checkpoint') ?? m.pending.find((p) => !p.name.startsWith('.')) ?? m.pending[0];
-          return { entries, order, otherFolders, notice, selectedId: pick?.id ?? s.selectedId ?? order[0] };
+          return { entries, order, otherFolders, notice, files, selectedId: pick?.id ?? s.selectedId ?? order[0] };
         }
         case 'summary': {
           const prev = s.entries[m.summary.id];
@@ -94,5 +119,5 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
       const order = s.order.filter((x) => x !== id);
       return { entries, order, selectedId: s.selectedId === id ? order[0] : s.selectedId };
     }),
-  clear: () => set({ order: [], entries: {}, otherFolders: [], selectedId: undefined, files: new Map(), notice: undefined, scalars: {} }),
+  clear: () => set({ order: [], entries: {}, otherFolders: [], selectedId: undefined, files: new Map(), notice: undefined, scalars: {}, shared: undefined }),
 }));

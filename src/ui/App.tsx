@@ -6,7 +6,9 @@ import { EmptyState } from './EmptyState';
 import { FindingsPanel } from './FindingsPanel';
 import { HistoryChart } from './HistoryChart';
 import { StatusCard } from './StatusCard';
+import { ShareControls } from './ShareControls';
 import { Toolbar } from './Toolbar';
+import { useSharedLink } from './useSharedLink';
 
 export function App() {
   const count = useCheckpoints((s) => s.order.length);
@@ -14,6 +16,8 @@ export function App() {
   const busy = useCheckpoints((s) => s.busy.length > 0);
   const notice = useCheckpoints((s) => s.notice);
   const remove = useCheckpoints((s) => s.remove);
+  const shared = useCheckpoints((s) => s.shared);
+  useSharedLink();
   return (
     <DropTarget>
       <header className="app-head">
@@ -26,12 +30,19 @@ export function App() {
       <main>
         {busy ? <p className="busy" role="status">Reading checkpoints…</p> : null}
         {notice ? <p className="problem" role="alert">{notice}</p> : null}
+        {shared ? (
+          <p className="shared-banner" data-testid="shared-banner">
+            <strong>Shared snapshot</strong> made {new Date(shared.created).toLocaleString()}: the values a teammate's copy of ckptview read from their files, carried in
+            this link. No file was uploaded anywhere. Drop the files themselves to repair them or browse their contents.
+          </p>
+        ) : null}
+        {count > 0 ? <ShareControls /> : null}
         {count === 0 ? (
           <EmptyState />
         ) : (
           <div className="layout">
             <div className="col-main">
-              {selected ? <StatusCard key={selected.id} entry={selected} onRemove={() => remove(selected.id)} /> : null}
+              {selected ? <StatusCard key={selected.id} entry={selected} onRemove={shared ? undefined : () => remove(selected.id)} /> : null}
               <CheckpointTable />
             </div>
             <div className="col-side">

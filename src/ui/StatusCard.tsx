@@ -4,7 +4,7 @@
  * safety verdict, the files, the whole value tree, and the repair.
  */
 import type { CheckpointSummary } from '../core/conventions/summary';
-import type { CheckpointEntry } from '../store/checkpointStore';
+import { useCheckpoints, type CheckpointEntry } from '../store/checkpointStore';
 import { FieldList } from './FieldList';
 import { bytes, count, int, lr, metric4, percent } from './format';
 import { HfDetails } from './HfDetails';
@@ -71,7 +71,8 @@ function ResumeLine({ s }: { s: CheckpointSummary }) {
 
 function CardBody({ s }: { s: CheckpointSummary }) {
   const p = s.progress;
-  const torchFiles = s.files.filter((f) => f.pickleProtocol !== undefined).map((f) => f.path);
+  const loaded = useCheckpoints((st) => st.files);
+  const torchFiles = s.files.filter((f) => f.pickleProtocol !== undefined && loaded.has(f.path)).map((f) => f.path);
   const dangerous = s.safety?.verdict === 'dangerous';
   return (
     <>
@@ -160,7 +161,7 @@ function CardBody({ s }: { s: CheckpointSummary }) {
           <ValueTree files={torchFiles} />
         </details>
       ) : null}
-      {p && s.kind !== 'hf-trainer' && s.kind !== 'lightning' ? <RepairPanel s={s} /> : s.progress ? <p className="muted repair-absent" data-testid="repair-absent">Mark epoch complete is not available: {s.repair.reason}.</p> : null}
+      {p && s.kind !== 'hf-trainer' && s.kind !== 'lightning' && s.repair.file && loaded.has(s.repair.file) ? <RepairPanel s={s} /> : s.progress ? <p className="muted repair-absent" data-testid="repair-absent">Mark epoch complete is not available: {s.repair.reason}.</p> : null}
     </>
   );
 }

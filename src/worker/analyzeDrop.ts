@@ -8,17 +8,20 @@ import { baseName, planDrop } from '../core/folder/plan';
 import { readEventFile } from '../core/tensorboard/eventFile';
 import { CheckpointFormatError } from '../core/errors';
 import type { DroppedBlob, WorkerResponse } from './protocol';
+import { expandArchives } from './expandArchives';
 
 /**
  * Analyse `files`, calling `emit` with a plan, one summary per checkpoint, and done.
  * @param isCancelled polled between checkpoints
  */
-export async function analyzeDrop(batch: number, files: DroppedBlob[], emit: (m: WorkerResponse) => void, isCancelled: () => boolean = () => false): Promise<void> {
+export async function analyzeDrop(batch: number, dropped: DroppedBlob[], emit: (m: WorkerResponse) => void, isCancelled: () => boolean = () => false): Promise<void> {
   const started = performance.now();
+  const { files, problems } = await expandArchives(dropped);
   const byPath = new Map(files.map((f) => [f.path, f.file]));
   const sizes = new Map(files.map((f) => [f.path, f.file.size]));
   const plan = planDrop(files.map((f) => ({ path: f.path, size: f.file.size })));
-  emit({ type: 'plan', batch, pending: plan.checkpoints.map((c) => ({ id: c.id, name: c.name, path: c.path })), otherFolders: plan.otherFolders });
+  emit({ type: 'plan', batch, pending: [...problems, ...plan.checkpoints].map((c) => ({ id: c.id, name: c.name, path: c.path })), otherFolders: plan.otherFolders, files: files.map((f) => ({ path: f.path, file: f.file })) });
+  for (const summary of problems) emit({ type: 'summary', batch, summary });
   for (const c of plan.checkpoints) {
     if (isCancelled()) break;
     const summary = await analyzeCheckpoint(c, (p) => blobSource(byPath.get(p) as Blob, p), sizes);

@@ -20,8 +20,12 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
     return;
   }
   if (msg.type === 'analyze') {
-    for (const f of msg.files) files.set(f.path, f.file);
-    analyzeDrop(msg.batch, msg.files, post, () => cancelled.has(msg.batch)).catch((e: unknown) =>
+    // archives are expanded by analyzeDrop; the plan message carries the files it analysed
+    const postAndKeep = (m: WorkerResponse): void => {
+      if (m.type === 'plan') for (const f of m.files) files.set(f.path, f.file);
+      post(m);
+    };
+    analyzeDrop(msg.batch, msg.files, postAndKeep, () => cancelled.has(msg.batch)).catch((e: unknown) =>
       post({ type: 'failed', batch: msg.batch, message: e instanceof Error ? e.message : String(e) }),
     );
   }

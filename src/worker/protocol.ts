@@ -49,7 +49,8 @@ export interface PendingCheckpoint {
 
 /** Worker -> page. */
 export type WorkerResponse =
-  | { readonly type: 'plan'; readonly batch: number; readonly pending: PendingCheckpoint[]; readonly otherFolders: OtherFolder[] }
+  /** `files`: what was analysed, with the files taken out of dropped .zip archives in place of the archives. */
+  | { readonly type: 'plan'; readonly batch: number; readonly pending: PendingCheckpoint[]; readonly otherFolders: OtherFolder[]; readonly files: DroppedBlob[] }
   | { readonly type: 'summary'; readonly batch: number; readonly summary: CheckpointSummary }
   /** Scalars of a TensorBoard event file found in the drop. */
   | { readonly type: 'scalars'; readonly batch: number; readonly path: string; readonly scalars: EventFileScalars }
