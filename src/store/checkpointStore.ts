@@ -45,6 +45,8 @@ export interface CheckpointState {
   receive(m: BatchMessage): void;
   select(id: string | undefined): void;
   remove(id: string): void;
+  /** Remove every checkpoint, file and scalar series under a folder path (a live folder being re-read). */
+  removeUnder(folder: string): void;
   clear(): void;
 }
 
@@ -118,6 +120,20 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
       delete entries[id];
       const order = s.order.filter((x) => x !== id);
       return { entries, order, selectedId: s.selectedId === id ? order[0] : s.selectedId };
+    }),
+  removeUnder: (folder) =>
+    set((s) => {
+      const under = (p: string): boolean => p === folder || p.startsWith(`${folder}/`);
+      const order = s.order.filter((id) => !under(id));
+      const entries = Object.fromEntries(order.map((id) => [id, s.entries[id]]));
+      return {
+        order,
+        entries,
+        files: new Map([...s.files].filter(([p]) => !under(p))),
+        otherFolders: s.otherFolders.filter((o) => !under(o.path)),
+        scalars: Object.fromEntries(Object.entries(s.scalars).filter(([p]) => !under(p))),
+        selectedId: s.selectedId && entries[s.selectedId] ? s.selectedId : undefined,
+      };
     }),
   clear: () => set({ order: [], entries: {}, otherFolders: [], selectedId: undefined, files: new Map(), notice: undefined, scalars: {}, shared: undefined }),
 }));

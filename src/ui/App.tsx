@@ -14,6 +14,7 @@ export function App() {
   const count = useCheckpoints((s) => s.order.length);
   const selected = useCheckpoints((s) => (s.selectedId ? s.entries[s.selectedId] : undefined));
   const busy = useCheckpoints((s) => s.busy.length > 0);
+  const done = useCheckpoints((s) => s.order.filter((id) => s.entries[id]?.summary).length);
   const notice = useCheckpoints((s) => s.notice);
   const remove = useCheckpoints((s) => s.remove);
   const shared = useCheckpoints((s) => s.shared);
@@ -28,7 +29,11 @@ export function App() {
         <Toolbar />
       </header>
       <main>
-        {busy ? <p className="busy" role="status">Reading checkpoints…</p> : null}
+        {busy ? (
+          <p className="busy" role="status" data-testid="busy">
+            Reading checkpoints… {done} of {count} done <progress max={Math.max(count, 1)} value={done} aria-label="Checkpoints read" />
+          </p>
+        ) : null}
         {notice ? <p className="problem" role="alert">{notice}</p> : null}
         {shared ? (
           <p className="shared-banner" data-testid="shared-banner">

@@ -4,6 +4,7 @@ import { useCheckpoints } from '../store/checkpointStore';
 import { filesFromInput } from './collectFiles';
 import { loadSample } from './sample';
 import { submitFiles } from './useParser';
+import { LiveFolderControls } from './LiveFolderControls';
 
 export function Toolbar() {
   const folderInput = useRef<HTMLInputElement>(null);
@@ -53,6 +54,7 @@ export function Toolbar() {
         <button type="button" className="subtle" onClick={clear}>Clear all</button>
       ) : null}
       {sampleError ? <span role="alert" className="problem">{sampleError}</span> : null}
+      <LiveFolderControls />
     </div>
   );
 }

@@ -1,0 +1,59 @@
+/** "Open folder" (live), "Reload", and auto-refresh every 15 s while a training job writes checkpoints. */
+import { useEffect, useRef, useState } from 'react';
+import { useCheckpoints } from '../store/checkpointStore';
+import { canOpenLiveFolder, folderSignature, pickFolder, readFolder } from './liveFolder';
+import { submitFiles } from './useParser';
+
+const AUTO_MS = 15_000;
+
+export function LiveFolderControls() {
+  const [handle, setHandle] = useState<FileSystemDirectoryHandle>();
+  const [auto, setAuto] = useState(false);
+  const [status, setStatus] = useState<string>();
+  const signature = useRef('');
+  const removeUnder = useCheckpoints((s) => s.removeUnder);
+  const reload = async (h: FileSystemDirectoryHandle, onlyIfChanged: boolean): Promise<void> => {
+    const files = await readFolder(h);
+    const sig = folderSignature(files);
+    if (onlyIfChanged && sig === signature.current) return;
+    signature.current = sig;
+    removeUnder(h.name);
+    submitFiles(files);
+    setStatus(`Read ${files.length} files from ${h.name} at ${new Date().toLocaleTimeString()}`);
+  };
+  useEffect(() => {
+    if (!handle || !auto) return;
+    const t = setInterval(() => void reload(handle, true).catch((e: unknown) => setStatus(`Auto-refresh stopped: ${(e as Error).message}`)), AUTO_MS);
+    return () => clearInterval(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [handle, auto]);
+  if (!canOpenLiveFolder()) return null;
+  return (
+    <div className="live" role="group" aria-label="Live folder">
+      <button
+        type="button"
+        onClick={() =>
+          pickFolder().then(
+            (h) => {
+              setHandle(h);
+              void reload(h, false);
+            },
+            () => undefined,
+          )
+        }
+        title="Keeps access to the folder so it can be read again (Chromium)"
+      >
+        Open live folder
+      </button>
+      {handle ? (
+        <>
+          <button type="button" data-testid="reload-folder" onClick={() => void reload(handle, false)}>Reload {handle.name}</button>
+          <label className="small">
+            <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.currentTarget.checked)} /> auto-refresh
+          </label>
+          {status ? <span className="small muted" role="status" data-testid="live-status">{status}</span> : null}
+        </>
+      ) : null}
+    </div>
+  );
+}
