@@ -47,8 +47,8 @@ export function App() {
         ) : (
           <div className="layout">
             <div className="col-main">
-              {selected ? <StatusCard key={selected.id} entry={selected} onRemove={shared ? undefined : () => remove(selected.id)} /> : null}
               <CheckpointTable />
+              {selected ? <StatusCard key={selected.id} entry={selected} onRemove={shared ? undefined : () => remove(selected.id)} /> : null}
             </div>
             <div className="col-side">
               <FindingsPanel />

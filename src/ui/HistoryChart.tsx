@@ -43,6 +43,15 @@ async function pngOf(svgText: string, width: number, height: number): Promise<Bl
   }
 }
 
+/** Ticks on the epoch axis: whole epochs, or halves when fewer than 4 epochs are shown. */
+function epochTicks(min: number, max: number): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
+  const step = max - min <= 4 ? 0.5 : Math.max(1, Math.ceil((max - min) / 12));
+  const out: number[] = [];
+  for (let t = Math.floor(min / step) * step; t <= Math.ceil(max / step) * step + 1e-9; t += step) out.push(Math.round(t * 100) / 100);
+  return out;
+}
+
 export function HistoryChart() {
   const order = useCheckpoints((s) => s.order);
   const entries = useCheckpoints((s) => s.entries);
@@ -54,6 +63,8 @@ export function HistoryChart() {
   const isVisible = (id: string, initial: boolean): boolean => hidden[id] === undefined ? initial : !hidden[id];
   const shown = series.filter((s) => isVisible(s.id, s.visible));
   const hasLoss = shown.some((s) => s.axis === 'loss');
+  const xs = shown.flatMap((s) => s.points.map((p) => p.x));
+  const ticks = epochTicks(Math.min(...xs), Math.max(...xs));
   const download = async (kind: 'svg' | 'png'): Promise<void> => {
     const text = svgOf(box.current);
     if (!text) return;
@@ -82,7 +93,7 @@ export function HistoryChart() {
         <ResponsiveContainer width="100%" height={320}>
           <LineChart margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-            <XAxis type="number" dataKey="x" domain={['dataMin', 'dataMax']} allowDuplicatedCategory={false} label={{ value: 'training progress (epochs)', position: 'insideBottom', offset: -4 }} tickFormatter={(v: number) => String(Math.round(v * 100) / 100)} stroke="var(--muted)" />
+            <XAxis type="number" dataKey="x" domain={ticks.length ? [ticks[0], ticks[ticks.length - 1]] : ['dataMin', 'dataMax']} ticks={ticks} allowDuplicatedCategory={false} label={{ value: 'training progress (epochs)', position: 'insideBottom', offset: -4 }} tickFormatter={(v: number) => String(Math.round(v * 100) / 100)} stroke="var(--muted)" />
             <YAxis yAxisId="metric" domain={['auto', 'auto']} stroke="var(--muted)" width={56} />
             {hasLoss ? <YAxis yAxisId="loss" orientation="right" domain={['auto', 'auto']} stroke="var(--muted)" width={56} /> : null}
             <Tooltip
