@@ -44,6 +44,8 @@ export interface CheckpointState {
   addFiles(files: DroppedBlob[], batch: number): void;
   receive(m: BatchMessage): void;
   select(id: string | undefined): void;
+  /** Reading was stopped: unread checkpoints say so, nothing is busy. */
+  stopPending(): void;
   remove(id: string): void;
   /** Remove every checkpoint, file and scalar series under a folder path (a live folder being re-read). */
   removeUnder(folder: string): void;
@@ -114,6 +116,31 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
       }
     }),
   select: (id) => set({ selectedId: id }),
+  stopPending: () =>
+    set((s) => ({
+      busy: [],
+      entries: Object.fromEntries(
+        Object.entries(s.entries).map(([id, e]) => [
+          id,
+          e.summary
+            ? e
+            : {
+                ...e,
+                summary: {
+                  id,
+                  name: e.name,
+                  path: e.path,
+                  kind: 'unreadable' as const,
+                  files: [],
+                  totalBytes: 0,
+                  problems: [{ file: e.path || e.name, code: 'cancelled', message: 'reading was stopped before this checkpoint was read; drop it again to read it' }],
+                  warnings: [],
+                  repair: { eligible: false, reason: 'it was not read' },
+                },
+              },
+        ]),
+      ),
+    })),
   remove: (id) =>
     set((s) => {
       const entries = { ...s.entries };

@@ -9,6 +9,7 @@ import { StatusCard } from './StatusCard';
 import { ShareControls } from './ShareControls';
 import { Toolbar } from './Toolbar';
 import { useSharedLink } from './useSharedLink';
+import { stopReading } from './useParser';
 
 export function App() {
   const count = useCheckpoints((s) => s.order.length);
@@ -31,7 +32,8 @@ export function App() {
       <main>
         {busy ? (
           <p className="busy" role="status" data-testid="busy">
-            Reading checkpoints… {done} of {count} done <progress max={Math.max(count, 1)} value={done} aria-label="Checkpoints read" />
+            Reading checkpoints… {done} of {count} done <progress max={Math.max(count, 1)} value={done} aria-label="Checkpoints read" />{' '}
+            <button type="button" className="subtle" onClick={stopReading} data-testid="stop-reading">Stop</button>
           </p>
         ) : null}
         {notice ? <p className="problem" role="alert">{notice}</p> : null}

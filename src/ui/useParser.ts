@@ -19,6 +19,13 @@ export function submitFiles(files: DroppedBlob[]): void {
   useCheckpoints.getState().addFiles(files, batch);
 }
 
+/** Stop reading: end the worker (even inside one huge file) and mark unread checkpoints as stopped. */
+export function stopReading(): void {
+  const st = useCheckpoints.getState();
+  getClient().restart([...st.files].map(([path, file]) => ({ path, file })));
+  st.stopPending();
+}
+
 /** The worker client, for the value-tree view. */
 export function parserClient(): ParserClient {
   return getClient();

@@ -14,18 +14,22 @@ type CallBody =
 
 /** Owns the worker. */
 export class ParserClient {
-  private readonly worker: Worker;
+  private worker: Worker;
   private nextBatch = 1;
   private nextRequest = 1;
   private readonly pending = new Map<number, Pending>();
 
   /** @param onBatchMessage receives plan / summary / done / failed messages of analysis batches */
-  constructor(onBatchMessage: (m: BatchMessage) => void) {
-    this.worker = new Worker(new URL('./parser.worker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (ev: MessageEvent<WorkerResponse>) => {
+  constructor(private readonly onBatchMessage: (m: BatchMessage) => void) {
+    this.worker = this.start();
+  }
+
+  private start(): Worker {
+    const worker = new Worker(new URL('./parser.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (ev: MessageEvent<WorkerResponse>) => {
       const m = ev.data;
       if ('batch' in m) {
-        onBatchMessage(m);
+        this.onBatchMessage(m);
         return;
       }
       const p = this.pending.get(m.request);
@@ -36,6 +40,19 @@ export class ParserClient {
       else if (m.type === 'tree-children') p.resolve({ nodes: m.nodes, total: m.total } as never);
       else if (m.type === 'tree-search') p.resolve({ hits: m.hits, complete: m.complete } as never);
     };
+    return worker;
+  }
+
+  /**
+   * Stop everything the worker is doing, even a parse stuck in one huge file: the worker is ended
+   * and a new one started, given `files` again. Pending repairs and tree requests are rejected.
+   */
+  restart(files: DroppedBlob[]): void {
+    this.worker.terminate();
+    for (const p of this.pending.values()) p.reject(new Error('reading was stopped'));
+    this.pending.clear();
+    this.worker = this.start();
+    this.send({ type: 'register', files });
   }
 
   /** Send files for analysis; returns the batch number. */

@@ -19,6 +19,10 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
     cancelled.add(msg.batch);
     return;
   }
+  if (msg.type === 'register') {
+    for (const f of msg.files) files.set(f.path, f.file);
+    return;
+  }
   if (msg.type === 'analyze') {
     // archives are expanded by analyzeDrop; the plan message carries the files it analysed
     const postAndKeep = (m: WorkerResponse): void => {

@@ -18,6 +18,8 @@ export interface DroppedBlob {
 export type WorkerRequest =
   | { readonly type: 'analyze'; readonly batch: number; readonly files: DroppedBlob[] }
   | { readonly type: 'cancel'; readonly batch: number }
+  /** Files of earlier drops, given to a restarted worker so repairs and the tree still work. */
+  | { readonly type: 'register'; readonly files: DroppedBlob[] }
   /** Mark `epoch` complete in the training state file at `path` (a path of an earlier drop). */
   | { readonly type: 'repair'; readonly request: number; readonly path: string; readonly epoch: number }
   /** A page of the children of the value at `node` (child indices) in the torch file at `path`. */

@@ -1,0 +1,35 @@
+/**
+ * Issue 6: a parse can be cancelled. A pickle of 45 million opcodes (within the opcode limit, so it
+ * is parsed, slowly) keeps the worker busy; the page stays responsive and "Stop" ends the read.
+ */
+import { expect, test } from '@playwright/test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OWN_FIXTURES } from './helpers';
+
+test('Stop ends a long read; the page stays usable and can read again', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ckptview-slow-'));
+  const n = 22_500_000; // NONE, POP pairs: 45 million opcodes
+  const body = Buffer.alloc(2 + 2 * n + 2);
+  body[0] = 0x80;
+  body[1] = 2;
+  for (let i = 0; i < n; i++) (body[2 + 2 * i] = 0x4e), (body[3 + 2 * i] = 0x30);
+  body[2 + 2 * n] = 0x4e;
+  body[3 + 2 * n] = 0x2e;
+  const slow = join(dir, 'slow.pkl');
+  writeFileSync(slow, body);
+  await page.goto('./');
+  await page.getByTestId('files-input').setInputFiles(slow);
+  await expect(page.getByTestId('busy')).toBeVisible();
+  // the page answers while the worker parses
+  await page.getByLabel('Filter checkpoints').fill('slow');
+  await expect(page.getByLabel('Filter checkpoints')).toHaveValue('slow');
+  await page.getByTestId('stop-reading').click();
+  await expect(page.getByTestId('busy')).toHaveCount(0);
+  await expect(page.getByTestId('problem')).toContainText('reading was stopped');
+  // a new worker reads the next drop
+  await page.getByLabel('Filter checkpoints').fill('');
+  await page.getByTestId('folder-input').setInputFiles(join(OWN_FIXTURES, 'enstack', 'best_model'));
+  await expect(page.locator('[data-checkpoint="best_model"]').getByTestId('status')).toContainText('complete');
+});
