@@ -1,0 +1,84 @@
+/**
+ * Parse the command line and run one command. Returns the exit code instead of exiting, so the
+ * commands can also run in-process (benchmark).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { CliError, EXIT, type ExitCode } from './exitCodes';
+import { inspectCommand } from './inspectCommand';
+import type { CliIo } from './io';
+import { markCompleteCommand } from './markCompleteCommand';
+import { USAGE } from './usage';
+
+/** The package version (from package.json next to src/). */
+export function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function positiveInt(text: string | undefined, option: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new CliError(EXIT.badInput, `${option} ${text}: give a whole number of 1 or more.`);
+  return Number(text);
+}
+
+/**
+ * Run the command line `argv` (without `node` and the script).
+ * @returns the exit code (see `exitCodes.ts`); usage errors and bad input print to `io.err` and give 2
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'inspect': {
+        const { values, positionals } = parseArgs({
+          args: [...rest],
+          allowPositionals: true,
+          options: { json: { type: 'boolean', default: false }, 'batches-per-epoch': { type: 'string' }, stats: { type: 'boolean', default: false } },
+        });
+        return await inspectCommand({ paths: positionals, json: values.json === true, batchesPerEpoch: positiveInt(values['batches-per-epoch'], '--batches-per-epoch'), stats: values.stats === true }, io);
+      }
+      case 'mark-complete': {
+        const { values, positionals } = parseArgs({
+          args: [...rest],
+          allowPositionals: true,
+          options: {
+            epoch: { type: 'string' },
+            force: { type: 'boolean', default: false },
+            'copy-backup': { type: 'boolean', default: false },
+            stats: { type: 'boolean', default: false },
+          },
+        });
+        if (positionals.length > 1) throw new CliError(EXIT.badInput, `mark-complete: give one checkpoint folder or file, not ${positionals.length}.`);
+        return await markCompleteCommand({ target: positionals[0], epoch: values.epoch, force: values.force === true, copyBackup: values['copy-backup'] === true, stats: values.stats === true }, io);
+      }
+      case '--version':
+      case '-v':
+        io.out(version());
+        return EXIT.ok;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? EXIT.badInput : EXIT.ok;
+      default:
+        throw new CliError(EXIT.badInput, `unknown command ${JSON.stringify(command)}; see ckptview --help.`);
+    }
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.err(`ckptview: ${e.message}`);
+      return e.code;
+    }
+    // parseArgs reports unknown options and missing values as TypeErrors with a code
+    const code = (e as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`ckptview: ${(e as Error).message}; see ckptview --help.`);
+      return EXIT.badInput;
+    }
+    throw e;
+  }
+}
