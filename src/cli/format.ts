@@ -1,42 +1,9 @@
 /**
- * Value formatting for the terminal, the same renderings the page uses (`src/ui/format.ts`): best
- * metrics with 4 decimals, progress with one, integers as saved, parameter counts with separators.
+ * Value formatting for the terminal: the renderings the page uses (`src/core/display/format.ts`),
+ * plus terminal layout helpers.
  */
 
-/** A metric with 4 decimals (best F1 / accuracy), or an em dash. */
-export function metric4(v: number | undefined): string {
-  return v === undefined || Number.isNaN(v) ? '—' : v.toFixed(4);
-}
-
-/** An integer as saved (step 1000 reads as the trainer printed it), or an em dash. */
-export function int(v: number | undefined): string {
-  return v === undefined ? '—' : String(v);
-}
-
-/** A percentage with one decimal, or an em dash. */
-export function percent(v: number | undefined): string {
-  return v === undefined ? '—' : `${v.toFixed(1)}%`;
-}
-
-/** A count with thousands separators (parameters). */
-export function count(n: number | undefined): string {
-  return n === undefined ? '—' : n.toLocaleString('en-US');
-}
-
-/** A learning rate in scientific notation. */
-export function lr(v: number | undefined): string {
-  return v === undefined ? '—' : v.toExponential(2);
-}
-
-/** A byte count in B / KB / MB / GB (1024-based). */
-export function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) (v /= 1024), i++;
-  return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
-}
+export { bytes, count, int, lr, metric4, percent } from '../core/display/format';
 
 /** `label` padded to a column, then the value: one row of a status block. */
 export function row(label: string, value: string, width = 19): string {
