@@ -36,7 +36,7 @@ export async function readEnstackCheckpoint(ctx: AnalysisContext, path: string, 
   const model = await readModel(ctx);
   if (!state) return { kind: 'unreadable', model, repair: NOT_REPAIRABLE };
   const s = await readEnstackState(ctx.open(path), state);
-  ctx.warnings.push(...s.warnings);
+  for (const w of s.warnings) ctx.warnings.push(w);
   return { kind, progress: s.progress, bestValF1: s.bestValF1, bestValAcc: s.bestValAcc, optimizer: s.optimizer, scheduler: s.scheduler, scaler: s.scaler, history: s.history, model, repair: repairOf(state, path) };
 }
 
@@ -71,8 +71,8 @@ export async function readLightningCheckpoint(ctx: AnalysisContext, path: string
   if (!state) return { kind: 'unreadable', repair: NOT_REPAIRABLE };
   if (!isLightningCheckpoint(state.value)) return readGenericCheckpoint(ctx, path);
   const l = await readLightning(ctx.open(path), state);
-  ctx.problems.push(...l.problems);
-  ctx.warnings.push(...l.warnings);
+  for (const p of l.problems) ctx.problems.push(p);
+  for (const w of l.warnings) ctx.warnings.push(w);
   return {
     kind: 'lightning',
     lightning: l,
@@ -131,7 +131,7 @@ export async function readHfCheckpoint(ctx: AnalysisContext): Promise<Convention
   ctx.describe(trainerState, { format: 'JSON' });
   // per-file problems were already recorded by the shared loader for torch files
   for (const p of hf.problems) if (!ctx.problems.some((q) => q.file === p.file)) ctx.problems.push(p);
-  ctx.warnings.push(...hf.warnings);
+  for (const w of hf.warnings) ctx.warnings.push(w); // one per zip anomaly of each file: unbounded
   return {
     kind: 'hf-trainer',
     hf,

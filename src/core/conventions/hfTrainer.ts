@@ -19,7 +19,7 @@ import { asNumber, dictGet, dictKeys, qualifiedName, type PyValue } from '../pic
 import { loadTorchFile } from '../torch/loadTorchFile';
 import type { TorchFile } from '../torch/torchFile';
 import { torchFileInfo, type TorchFileInfo } from './fileInfo';
-import { displayFields, enumValue, keyText, plainValue, problemOf, type DisplayField, type PlainValue } from './plainValues';
+import { displayFields, enumValue, plainEntries, problemOf, type DisplayField, type PlainValue } from './plainValues';
 import { roundOneDecimal } from './resumeDecision';
 import {
   numberOrScalar,
@@ -131,7 +131,7 @@ export function parseTrainerState(text: string, file: string): TrainerState {
     trial_name: typeof root.trial_name === 'string' ? root.trial_name : undefined,
     stateful_callbacks: root.stateful_callbacks === undefined || root.stateful_callbacks === null ? undefined : (root.stateful_callbacks as PlainValue),
     keys: Object.keys(root),
-    nonFinite: nonFinitePaths(root as PlainValue, ''),
+    nonFinite: nonFinitePaths(root as PlainValue),
   };
 }
 
@@ -158,14 +158,42 @@ function byteOffsetOf(text: string, line: number, column: number): number {
   return new TextEncoder().encode(text.slice(0, Math.min(text.length, i + column - 1))).length;
 }
 
-function nonFinitePaths(v: PlainValue, path: string): string[] {
-  if (typeof v === 'number') {
-    if (Number.isFinite(v)) return [];
-    return [`${path} = ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'}`];
+/** A JSON path as parent links (`[3]` or `.key` steps), spelled out only when reported. */
+type JsonPath = { readonly parent: JsonPath; readonly step: string | number } | undefined;
+
+/** Path steps kept in a reported path: deeper paths keep their first and last steps around `…`. */
+const MAX_PATH_STEPS = 64;
+
+function jsonPathText(p: JsonPath): string {
+  const steps: (string | number)[] = [];
+  for (let q = p; q; q = q.parent) steps.push(q.step);
+  steps.reverse();
+  const shown = steps.length > MAX_PATH_STEPS ? [...steps.slice(0, MAX_PATH_STEPS - 8), '…', ...steps.slice(-8)] : steps;
+  let out = '';
+  for (const s of shown) out += typeof s === 'number' ? `[${s}]` : out ? `.${s}` : s;
+  return out;
+}
+
+/**
+ * Paths of the NaN / ±Infinity numbers in a parsed JSON value, in document order, as
+ * `log_history[4].grad_norm = NaN`. Iterative: a hostile file nested 100,000 levels deep (which
+ * JSON.parse accepts) does not exhaust the call stack.
+ */
+function nonFinitePaths(root: PlainValue): string[] {
+  const out: string[] = [];
+  const stack: { v: PlainValue; path: JsonPath }[] = [{ v: root, path: undefined }];
+  while (stack.length) {
+    const { v, path } = stack.pop() as { v: PlainValue; path: JsonPath };
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) out.push(`${jsonPathText(path)} = ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'}`);
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: { parent: path, step: i } });
+    } else if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) stack.push({ v: entries[i][1], path: { parent: path, step: entries[i][0] } });
+    }
   }
-  if (Array.isArray(v)) return v.flatMap((x, i) => nonFinitePaths(x, `${path}[${i}]`));
-  if (v !== null && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => nonFinitePaths(x, path ? `${path}.${k}` : k));
-  return [];
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -596,8 +624,7 @@ function tensorShape(v: PyValue | undefined): { dtype: string; shape: number[] }
 export function summarizeRngState(file: string, root: PyValue): RngStateSummary | undefined {
   if (root.kind !== 'dict') return undefined;
   const rankMatch = /rng_state_(\d+)\.pth$/.exec(file);
-  const preview: { [key: string]: PlainValue } = {};
-  for (const [k, x] of root.entries) preview[keyText(k)] = plainValue(x);
+  const preview = plainEntries(root.entries);
   const py = dictGet(root, 'python');
   const np = dictGet(root, 'numpy');
   const cuda = dictGet(root, 'cuda');

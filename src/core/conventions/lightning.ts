@@ -17,7 +17,7 @@ import { summarizeStateDict } from './modelWeights';
 import { numberOrScalar } from './stateDicts';
 import type { FileProblem, ModelSummary } from './summary';
 import { torchFileInfo, type TorchFileInfo } from './fileInfo';
-import { displayFields, plainValue, problemOf, type DisplayField, type PlainValue } from './plainValues';
+import { displayFields, plainBudget, plainValue, problemOf, type PlainBudget, type DisplayField, type PlainValue } from './plainValues';
 import { summarizeOptimizerState, summarizeSchedulerState, type OptimizerStateSummary, type SchedulerStateSummary } from './stateDicts';
 
 /**
@@ -306,14 +306,15 @@ export function lightningPosition(
 }
 
 /** Callback key as text: a state_key string, or (Lightning < 1.5) the pickled callback class. */
-function callbackKey(k: PyValue): string {
+function callbackKey(k: PyValue, budget: PlainBudget): string {
   if (k.kind === 'str') return k.value;
   if (k.kind === 'global') return k.ref.name;
-  return plainText(k);
+  return plainText(k, budget);
 }
 
-function plainText(v: PyValue): string {
-  return JSON.stringify(plainValue(v));
+/** JSON text of a value's plain form, drawing on `budget` (shared by one checkpoint's keys). */
+function plainText(v: PyValue, budget: PlainBudget): string {
+  return JSON.stringify(plainValue(v, 8, 0, budget));
 }
 
 /** `'name': 'value'` (or `None`) from a state_key such as `EarlyStopping{'monitor': 'val_loss', 'mode': 'min'}`. */
@@ -336,6 +337,7 @@ export async function readLightning(src: ByteSource, file: TorchFile): Promise<L
   }
   const problems: FileProblem[] = [];
   const warnings: string[] = [];
+  const budget = plainBudget();
   const version = strOf(dictGet(root, 'pytorch-lightning_version'));
   const epoch = intOf(dictGet(root, 'epoch'));
   const globalStep = intOf(dictGet(root, 'global_step'));
@@ -373,12 +375,12 @@ export async function readLightning(src: ByteSource, file: TorchFile): Promise<L
   };
   if (callbacks && callbacks.kind === 'dict') {
     for (const [k, st] of callbacks.entries) {
-      const key = callbackKey(k);
+      const key = callbackKey(k, budget);
       if (key.startsWith('ModelCheckpoint')) {
         const bestK: { path: string; score: number | undefined }[] = [];
         const bk = dictGet(st, 'best_k_models');
         if (bk && bk.kind === 'dict') {
-          for (const [p, s] of bk.entries) bestK.push({ path: p.kind === 'str' ? p.value : plainText(p), score: await score(s, `${key} best_k_models`) });
+          for (const [p, s] of bk.entries) bestK.push({ path: p.kind === 'str' ? p.value : plainText(p, budget), score: await score(s, `${key} best_k_models`) });
         }
         modelCheckpoints.push({
           key,
@@ -446,7 +448,7 @@ export async function readLightning(src: ByteSource, file: TorchFile): Promise<L
     let reads = 0;
     for (const [k, t] of sd.entries) {
       if (t.kind !== 'tensor') continue;
-      const name = k.kind === 'str' ? k.value : plainText(k);
+      const name = k.kind === 'str' ? k.value : plainText(k, budget);
       const entry: StateDictEntry = { name, dtype: t.dtype, shape: [...t.shape], device: t.storage.location };
       if (t.shape.every((d) => d === 1) && reads < MAX_SCALAR_READS) {
         reads += 1;
@@ -469,7 +471,7 @@ export async function readLightning(src: ByteSource, file: TorchFile): Promise<L
     epochProgress,
     batchProgress: batch,
     batchesThatStepped,
-    loops: loops ? plainValue(loops) : undefined,
+    loops: loops ? plainValue(loops, 8, 0, budget) : undefined,
     position,
     modelCheckpoints,
     earlyStopping,

@@ -25,15 +25,47 @@ export interface DisplayField {
 }
 
 /**
+ * Nodes one {@link plainValue} rendering produces at most (shared by the calls given the same
+ * {@link PlainBudget}); the rest become `'…'`. Memo references can make a pickle of a few hundred
+ * bytes describe a tree of 10^20 nodes (each list holding the previous one k times): without a
+ * budget its plain rendering never ends.
+ */
+export const MAX_PLAIN_NODES = 20_000;
+
+/** A node budget shared by several {@link plainValue} calls (e.g. every field of one state dict). */
+export interface PlainBudget {
+  /** Nodes still to render. */
+  nodes: number;
+}
+
+/** A fresh {@link PlainBudget} of `nodes` nodes. */
+export function plainBudget(nodes = MAX_PLAIN_NODES): PlainBudget {
+  return { nodes };
+}
+
+/**
  * A symbolic value as plain data, never executing anything. Lists, tuples and sets become arrays
  * cut to their first `maxItems` items; dicts become objects (non-string keys rendered as text);
  * tensors `{tensor: dtype, shape}`; numpy arrays `{ndarray: dtype, shape}`; numpy scalars their
  * number; globals `{global: 'module.name'}`; other objects `{object: 'module.name', args, state?}`;
- * bytes `{bytes: length}`; ints beyond 2^53 their decimal text.
+ * bytes `{bytes: length}`; ints beyond 2^53 their decimal text. Nesting deeper than 12 levels, and
+ * nodes beyond `budget` (default {@link MAX_PLAIN_NODES} per call), become `'…'`.
  */
-export function plainValue(v: PyValue, maxItems = 8, depth = 0): PlainValue {
+export function plainValue(v: PyValue, maxItems = 8, depth = 0, budget: PlainBudget = plainBudget()): PlainValue {
+  // Every call spends one node, cut or not, and every loop stops once the budget is spent: the
+  // work of one rendering is bounded by the budget whatever the value's shape.
+  if (budget.nodes <= 0) return '…';
+  budget.nodes--;
   if (depth > 12) return '…';
-  const sub = (x: PyValue): PlainValue => plainValue(x, maxItems, depth + 1);
+  const sub = (x: PyValue): PlainValue => plainValue(x, maxItems, depth + 1, budget);
+  const each = <T, R>(xs: readonly T[], f: (x: T) => R): R[] => {
+    const out: R[] = [];
+    for (const x of xs) {
+      if (budget.nodes <= 0) break;
+      out.push(f(x));
+    }
+    return out;
+  };
   switch (v.kind) {
     case 'none':
       return null;
@@ -50,10 +82,10 @@ export function plainValue(v: PyValue, maxItems = 8, depth = 0): PlainValue {
     case 'tuple':
     case 'list':
     case 'set':
-      return v.items.slice(0, maxItems).map(sub);
+      return each(v.items.slice(0, maxItems), sub);
     case 'dict': {
       const out: { [key: string]: PlainValue } = {};
-      for (const [k, x] of v.entries) out[keyText(k)] = sub(x);
+      each(v.entries, ([k, x]) => (out[keyTextSpending(k, budget)] = sub(x)));
       return out;
     }
     case 'tensor':
@@ -67,10 +99,10 @@ export function plainValue(v: PyValue, maxItems = 8, depth = 0): PlainValue {
     case 'global':
       return { global: qualifiedName(v.ref) };
     case 'object': {
-      const out: { [key: string]: PlainValue } = { object: v.callee ? qualifiedName(v.callee) : 'object', args: v.args.map(sub) };
+      const out: { [key: string]: PlainValue } = { object: v.callee ? qualifiedName(v.callee) : 'object', args: each(v.args, sub) };
       if (v.state) out.state = sub(v.state);
-      if (v.listItems) out.items = v.listItems.map(sub);
-      if (v.dictItems) out.dictItems = v.dictItems.map(([k, x]) => [sub(k), sub(x)]);
+      if (v.listItems) out.items = each(v.listItems, sub);
+      if (v.dictItems) out.dictItems = each(v.dictItems, ([k, x]) => [sub(k), sub(x)]);
       return out;
     }
     case 'persistent':
@@ -80,11 +112,33 @@ export function plainValue(v: PyValue, maxItems = 8, depth = 0): PlainValue {
   }
 }
 
+/**
+ * The entries of a dict as a plain object `{key text: plainValue(value)}`, every rendering
+ * (keys included) drawing on one `budget`; entries past the budget are left out.
+ */
+export function plainEntries(entries: readonly [PyValue, PyValue][], budget: PlainBudget = plainBudget()): { [key: string]: PlainValue } {
+  const out: { [key: string]: PlainValue } = {};
+  for (const [k, x] of entries) {
+    if (budget.nodes <= 0) break;
+    out[keyTextSpending(k, budget)] = plainValue(x, 8, 0, budget);
+  }
+  return out;
+}
+
 /** A dict key as text: strings as they are, ints in decimal, anything else rendered. */
 export function keyText(k: PyValue): string {
   if (k.kind === 'str') return k.value;
   if (k.kind === 'int') return String(k.value);
   return displayText(k, 80);
+}
+
+/** {@link keyText}, charging the nodes a rendered key takes to `budget`. */
+function keyTextSpending(k: PyValue, budget: PlainBudget): string {
+  if (k.kind === 'str') return k.value;
+  if (k.kind === 'int') return String(k.value);
+  const r = textWithin(k, 80);
+  budget.nodes -= r.used;
+  return r.text;
 }
 
 /**
@@ -115,14 +169,39 @@ function pyNumber(x: number): string {
  * cut with `…`). Used for nested values in display rows. Never executes anything.
  */
 export function displayText(v: PyValue, budget = 200): string {
-  const out = renderText(v, 0);
-  return out.length > budget ? `${out.slice(0, Math.max(0, budget - 1))}…` : out;
+  return textWithin(v, budget).text;
 }
 
-function renderText(v: PyValue, depth: number): string {
+/** {@link displayText} and the number of nodes it rendered. */
+function textWithin(v: PyValue, budget: number): { text: string; used: number } {
+  // Every rendered node adds at least one character before any later node's text starts, so after
+  // `budget` nodes the text is already longer than `budget`: the rest cannot show and is not
+  // rendered (shared sub-trees through the memo would otherwise take exponential time).
+  // Long strings are cut to `budget` characters before escaping, for the same reason.
+  const nodes = Math.max(1, budget);
+  const left = { nodes, chars: nodes };
+  const out = renderText(v, 0, left);
+  return { text: out.length > budget ? `${out.slice(0, Math.max(0, budget - 1))}…` : out, used: nodes - left.nodes };
+}
+
+function renderText(v: PyValue, depth: number, left: { nodes: number; readonly chars: number }): string {
+  if (left.nodes <= 0) return '…';
+  left.nodes--;
   if (depth > 6) return '…';
-  const r = (x: PyValue): string => renderText(x, depth + 1);
-  const items = (xs: PyValue[]): string => (xs.length > 20 ? [...xs.slice(0, 20).map(r), `… ${xs.length - 20} more`] : xs.map(r)).join(', ');
+  const r = (x: PyValue): string => renderText(x, depth + 1, left);
+  /** Render `xs` in order, stopping (with one `…`) once the node budget is spent. */
+  const each = <T>(xs: readonly T[], f: (x: T) => string): string[] => {
+    const out: string[] = [];
+    for (const x of xs) {
+      if (left.nodes <= 0) {
+        out.push('…');
+        break;
+      }
+      out.push(f(x));
+    }
+    return out;
+  };
+  const items = (xs: PyValue[]): string => (xs.length > 20 ? [...each(xs.slice(0, 20), r), `… ${xs.length - 20} more`] : each(xs, r)).join(', ');
   switch (v.kind) {
     case 'none':
       return 'None';
@@ -135,7 +214,7 @@ function renderText(v: PyValue, depth: number): string {
     case 'complex':
       return `(${pyNumber(v.real)}+${pyNumber(v.imag)}j)`;
     case 'str':
-      return pyString(v.value);
+      return pyString(v.value.length > left.chars ? v.value.slice(0, left.chars) : v.value);
     case 'bytes':
       return `<${v.value.length} bytes>`;
     case 'tuple':
@@ -145,7 +224,7 @@ function renderText(v: PyValue, depth: number): string {
     case 'set':
       return `{${items(v.items)}}`;
     case 'dict': {
-      const shown = v.entries.slice(0, 20).map(([k, x]) => `${r(k)}: ${r(x)}`);
+      const shown = each(v.entries.slice(0, 20), ([k, x]) => `${r(k)}: ${r(x)}`);
       if (v.entries.length > 20) shown.push(`… ${v.entries.length - 20} more`);
       return `{${shown.join(', ')}}`;
     }
@@ -162,7 +241,7 @@ function renderText(v: PyValue, depth: number): string {
     case 'object': {
       const name = v.callee ? qualifiedName(v.callee) : 'object';
       const call = `${name}(${items(v.args)})`;
-      const contents = v.dictItems ? ` {${v.dictItems.map(([k, x]) => `${r(k)}: ${r(x)}`).join(', ')}}` : v.listItems ? ` [${items(v.listItems)}]` : '';
+      const contents = v.dictItems ? ` {${each(v.dictItems, ([k, x]) => `${r(k)}: ${r(x)}`).join(', ')}}` : v.listItems ? ` [${items(v.listItems)}]` : '';
       return v.state ? `${call}${contents} with ${r(v.state)}` : `${call}${contents}`;
     }
     case 'persistent':

@@ -9,7 +9,7 @@ import { asNumber, dictGet, dictKeys, type PyValue } from '../pickle/values';
 import { readTensorScalar } from '../torch/readScalar';
 import type { TorchFile } from '../torch/torchFile';
 import type { OptimizerSummary, ScalerSummary, SchedulerSummary } from './summary';
-import { keyText, plainValue, type PlainValue } from './plainValues';
+import { plainBudget, plainEntries, plainValue, type PlainValue } from './plainValues';
 
 /** How many per-parameter `step` values are read (first and last states); all are equal in practice. */
 const STEP_SAMPLES = 8;
@@ -105,12 +105,12 @@ export function summarizeSchedulerState(v: PyValue | undefined): SchedulerStateS
   const base = summarizeScheduler(v);
   if (!base || !v || v.kind !== 'dict') return undefined;
   const lambdas = dictGet(v, 'lr_lambdas');
-  const fields: { [key: string]: PlainValue } = {};
-  for (const [k, x] of v.entries) fields[keyText(k)] = plainValue(x);
+  const budget = plainBudget();
+  const fields = plainEntries(v.entries, budget);
   return {
     ...base,
     stepCount: asNumber(dictGet(v, '_step_count')),
-    lrLambdas: lambdas && lambdas.kind === 'list' ? lambdas.items.map((x) => plainValue(x)) : undefined,
+    lrLambdas: lambdas && lambdas.kind === 'list' ? lambdas.items.map((x) => plainValue(x, 8, 0, budget)) : undefined,
     fields,
   };
 }

@@ -27,14 +27,18 @@ export function parsePythonFloat(text: string): number | undefined {
   return Number(t);
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 /**
  * Decode little-endian two's-complement bytes (LONG1 / LONG4, `pickle.decode_long`). Zero bytes
- * mean 0. Returns a number when safe, else a bigint.
+ * mean 0. Returns a number when safe, else a bigint. Linear in the byte count (through one hex
+ * literal; shifting a bigint byte by byte is quadratic: minutes for a 1 MB LONG4).
  */
 export function decodeSignedLE(b: Uint8Array): number | bigint {
   if (b.length === 0) return 0;
-  let v = 0n;
-  for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+  let hex = '0x';
+  for (let i = b.length - 1; i >= 0; i--) hex += HEX[b[i]];
+  let v = BigInt(hex);
   if (b[b.length - 1] & 0x80) v -= 1n << BigInt(8 * b.length);
   const n = Number(v);
   return Number.isSafeInteger(n) ? n : v;

@@ -7,8 +7,9 @@
  * known callable (OrderedDict, tensor rebuild functions, numpy scalars...). Every produced value
  * records the byte span of its opcode. Integers of any size are exact (BigInt beyond 2^53).
  *
- * Hostile input is bounded: opcode count, memo size, stack size, MARK nesting, and declared
- * lengths larger than the remaining data all end in a typed {@link CheckpointFormatError}.
+ * Hostile input is bounded: opcode count, memo size, stack size (all MARK frames together), MARK
+ * nesting, integer size, and declared lengths larger than the remaining data all end in a typed
+ * {@link CheckpointFormatError}. Nothing here recurses on the value structure.
  */
 import { CheckpointFormatError } from '../errors';
 import { HIGHEST_PROTOCOL, OP, OPCODE_NAMES } from './opcodes';
@@ -40,6 +41,12 @@ export interface PickleLimits {
   maxStack: number;
   /** Maximum nesting of MARK. */
   maxMarkDepth: number;
+  /**
+   * Largest integer read: bytes of a LONG1/LONG4 argument, and about 2.4 decimal digits per byte
+   * for INT/LONG text (no checkpoint holds such integers; Python >= 3.11 itself refuses to parse
+   * decimal text of more than 4,300 digits).
+   */
+  maxIntBytes: number;
 }
 
 export const DEFAULT_PICKLE_LIMITS: PickleLimits = {
@@ -47,6 +54,7 @@ export const DEFAULT_PICKLE_LIMITS: PickleLimits = {
   maxMemo: 10_000_000,
   maxStack: 5_000_000,
   maxMarkDepth: 100_000,
+  maxIntBytes: 65_536,
 };
 
 /** Where the pickle lives, for error messages. */
@@ -113,6 +121,8 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
   let pos = start;
   let stack: StackItem[] = [];
   const metastack: StackItem[][] = [];
+  /** Values held by the frames under the current MARK (the stack limit counts every frame). */
+  let below = 0;
   const memo = new Map<number, PyValue>();
   const globals: GlobalRef[] = [];
   const frames: FrameInfo[] = [];
@@ -158,8 +168,15 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
     return s.endsWith('\r') ? s.slice(0, -1) : s;
   };
   const span = (): Span => ({ offset: opStart, length: pos - opStart });
+  /** A text argument for a message (long ones cut). */
+  const quote = (text: string): string => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+  /** Decimal integer text, bounded by maxIntBytes. */
+  const decimal = (text: string, what: string): number | bigint | undefined => {
+    if (text.length > limits.maxIntBytes * 2.5) fail('limit-exceeded', `a ${what} integer of ${text.length} digits is larger than this viewer reads.`);
+    return parseDecimalInt(text);
+  };
   const push = (v: PyValue): void => {
-    if (stack.length >= limits.maxStack) fail('limit-exceeded', `the pickle stack grew beyond ${limits.maxStack} values.`);
+    if (below + stack.length >= limits.maxStack) fail('limit-exceeded', `the pickle stack grew beyond ${limits.maxStack} values.`);
     stack.push(v);
   };
   const pop = (): PyValue => {
@@ -175,6 +192,7 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
     const prev = metastack.pop();
     if (!prev) fail('bad-pickle', 'a MARK was expected but none is open: the pickle is corrupt.');
     stack = prev as StackItem[];
+    below -= stack.length;
     return items;
   };
   const memoPut = (key: number, v: PyValue): void => {
@@ -240,6 +258,7 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
       case OP.MARK:
         if (metastack.length >= limits.maxMarkDepth) fail('limit-exceeded', `MARK nesting deeper than ${limits.maxMarkDepth}.`);
         metastack.push(stack);
+        below += stack.length;
         stack = [];
         break;
       case OP.POP:
@@ -266,16 +285,16 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
         if (text === '00') push({ kind: 'bool', value: false, span: span() });
         else if (text === '01') push({ kind: 'bool', value: true, span: span() });
         else {
-          const v = parseDecimalInt(text);
-          if (v === undefined) fail('bad-pickle', `INT argument ${JSON.stringify(text)} is not an integer.`);
+          const v = decimal(text, 'INT');
+          if (v === undefined) fail('bad-pickle', `INT argument ${quote(text)} is not an integer.`);
           push({ kind: 'int', value: v as number | bigint, span: span() });
         }
         break;
       }
       case OP.LONG: {
         const text = readLine();
-        const v = parseDecimalInt(text.endsWith('L') ? text.slice(0, -1) : text);
-        if (v === undefined) fail('bad-pickle', `LONG argument ${JSON.stringify(text)} is not an integer.`);
+        const v = decimal(text.endsWith('L') ? text.slice(0, -1) : text, 'LONG');
+        if (v === undefined) fail('bad-pickle', `LONG argument ${quote(text)} is not an integer.`);
         push({ kind: 'int', value: v as number | bigint, span: span() });
         break;
       }
@@ -300,13 +319,15 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
       case OP.LONG4: {
         const n = readU32();
         if (n > 0x7fffffff) fail('bad-pickle', 'LONG4 with a negative byte count.');
-        push({ kind: 'int', value: decodeSignedLE(readN(n)), span: span() });
+        const b = readN(n);
+        if (n > limits.maxIntBytes) fail('limit-exceeded', `a LONG4 integer of ${n} bytes is larger than the ${limits.maxIntBytes} bytes this viewer reads.`);
+        push({ kind: 'int', value: decodeSignedLE(b), span: span() });
         break;
       }
       case OP.FLOAT: {
         const text = readLine();
         const v = parsePythonFloat(text);
-        if (v === undefined) fail('bad-pickle', `FLOAT argument ${JSON.stringify(text)} is not a number.`);
+        if (v === undefined) fail('bad-pickle', `FLOAT argument ${quote(text)} is not a number.`);
         push({ kind: 'float', value: v as number, span: span() });
         break;
       }
@@ -428,14 +449,14 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
         const items = popMark();
         const target = top();
         if (target.kind !== 'set') fail('bad-pickle', 'ADDITEMS on something that is not a set.');
-        else target.items.push(...items);
+        else for (const v of items) target.items.push(v); // no spread: 300,000 arguments overflow the stack
         break;
       }
       case OP.FROZENSET:
         push({ kind: 'set', items: popMark(), frozen: true, span: span() });
         break;
       case OP.GET: {
-        const key = parseDecimalInt(readLine());
+        const key = memoKey(readLine());
         if (typeof key !== 'number') fail('bad-pickle', 'GET with a non-integer memo key.');
         push(memoGet(key as number));
         break;
@@ -447,7 +468,7 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
         push(memoGet(readU32()));
         break;
       case OP.PUT: {
-        const key = parseDecimalInt(readLine());
+        const key = memoKey(readLine());
         if (typeof key !== 'number' || key < 0) fail('bad-pickle', 'PUT with a bad memo key.');
         memoPut(key as number, top());
         break;
@@ -545,6 +566,11 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
   }
 }
 
+/** A protocol-0 memo key (GET/PUT text): a safe integer, else undefined (long digit runs are not parsed). */
+function memoKey(text: string): number | bigint | undefined {
+  return text.length > 24 ? undefined : parseDecimalInt(text);
+}
+
 function latin1String(b: Uint8Array): string {
   let s = '';
   for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
@@ -561,15 +587,32 @@ function appendTo(target: PyValue, items: PyValue[], fail: (c: 'bad-pickle', m: 
     for (const v of items) target.items.push(v);
   } else if (target.kind === 'object') {
     // list subclasses built by NEWOBJ then APPENDS (CPython Lib/pickle.py save_reduce listitems)
-    (target.listItems ??= []).push(...items);
+    const list = (target.listItems ??= []);
+    for (const v of items) list.push(v);
   } else fail('bad-pickle', `APPEND to a ${target.kind}, not a list.`);
 }
 
 /** Per-dict index of str/int keys, so SETITEM stays O(1) for dicts with 100,000 entries. */
 const KEY_INDEX = new WeakMap<[PyValue, PyValue][], Map<string, number>>();
+/** Dicts up to this many entries are searched in place (no index: most dicts are small). */
+const SMALL_DICT = 16;
 
 function setEntry(entries: [PyValue, PyValue][], k: PyValue, v: PyValue): void {
   if (k.kind === 'str' || k.kind === 'int') {
+    if (entries.length < SMALL_DICT) {
+      const key = k.kind === 'str' ? k.value : String(k.value);
+      // from the end: like the index, the last of duplicate keys (OrderedDict([...]) keeps them) wins
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const e = entries[i];
+        const ek = e[0];
+        if (ek.kind === k.kind && (ek.kind === 'str' ? ek.value === key : String(ek.value) === key)) {
+          e[1] = v;
+          return;
+        }
+      }
+      entries.push([k, v]);
+      return;
+    }
     let index = KEY_INDEX.get(entries);
     if (!index) {
       index = new Map();

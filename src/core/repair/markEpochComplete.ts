@@ -62,8 +62,9 @@ function intField(root: PyValue, key: 'epoch' | 'step', file: string): { value: 
 
 /**
  * Plan the patch that marks `epoch` complete (epoch = N, step = 0).
- * @throws CheckpointFormatError when the root is not a dict with int `epoch` and `step`, or the
- *         archive cannot be re-laid; RangeError for an epoch outside 1..MAX_EPOCH
+ * @throws CheckpointFormatError when the root is not a dict with int `epoch` and `step`, when both
+ *         are one pickled value (a memo reference), or the archive cannot be re-laid; RangeError
+ *         for an epoch outside 1..MAX_EPOCH
  */
 export async function planMarkEpochComplete(src: ByteSource, file: TorchFile, epoch: number): Promise<RepairPlan> {
   if (!Number.isInteger(epoch) || epoch < 1 || epoch > MAX_EPOCH) throw new RangeError(`epoch must be a whole number from 1 to ${MAX_EPOCH}`);
@@ -76,6 +77,11 @@ export async function planMarkEpochComplete(src: ByteSource, file: TorchFile, ep
   }
   const e = intField(file.value, 'epoch', src.name);
   const s = intField(file.value, 'step', src.name);
+  if (e.target === s.target || e.target.span!.offset === s.target.span!.offset) {
+    // `step` fetched from the memo the very int object `epoch` is (PUT after the epoch, GET for
+    // the step: pickle never writes that, a hand-edited or damaged file may): one opcode holds both.
+    throw new CheckpointFormatError('bad-pickle', src.name, 'epoch and step are one and the same pickled value (the step is a memo reference to the epoch\'s integer), so they cannot be set separately: this file is not repaired.', { offset: e.target.span!.offset + file.main.fileOffset, member: file.zip?.dataPkl.name });
+  }
   const targets: IntTarget[] = [
     { field: 'epoch', span: e.target.span!, after: epoch },
     { field: 'step', span: s.target.span!, after: 0 },

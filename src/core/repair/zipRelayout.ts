@@ -38,17 +38,37 @@ async function readLocalHeaderBytes(src: ByteSource, e: ZipEntry): Promise<Uint8
   return readExact(src, e.localHeaderOffset, 30 + u16(fixed, 26) + u16(fixed, 28));
 }
 
-/** Grow a local header's extra field by `pad` bytes inside an "FB" padding field (adding one when absent). */
-function padLocalHeader(header: Uint8Array, pad: number): Uint8Array {
-  if (pad === 0) return header;
-  const nameLen = u16(header, 26);
-  const extraLen = u16(header, 28);
-  const extraStart = 30 + nameLen;
+/**
+ * Offsets of the "FB" padding field in a local header's extra field (-1 when absent), or undefined
+ * when the extra field is malformed: a sub-field that runs past its end (APPNOTE 4.5.1).
+ */
+function padFieldOf(header: Uint8Array): number | undefined {
+  const extraStart = 30 + u16(header, 26);
+  const extraEnd = extraStart + u16(header, 28);
   let p = extraStart;
   let fb = -1;
-  while (p + 4 <= extraStart + extraLen) {
+  while (p + 4 <= extraEnd) {
+    const end = p + 4 + u16(header, p + 2);
+    if (end > extraEnd) return undefined;
     if (u16(header, p) === PAD_FIELD) fb = p;
-    p += 4 + u16(header, p + 2);
+    p = end;
+  }
+  return fb;
+}
+
+/**
+ * Grow a local header's extra field by `pad` bytes inside an "FB" padding field (adding one when absent).
+ * @throws CheckpointFormatError `bad-zip` when the extra field is malformed or would exceed 65,535 bytes
+ */
+function padLocalHeader(header: Uint8Array, pad: number, file: string, entry: ZipEntry): Uint8Array {
+  if (pad === 0) return header;
+  const extraLen = u16(header, 28);
+  const fb = padFieldOf(header);
+  if (fb === undefined) {
+    throw new CheckpointFormatError('bad-zip', file, `the local header of ${entry.name} has a damaged extra field (a sub-field runs past its end), so the archive cannot be re-laid byte-exactly.`, { offset: entry.localHeaderOffset, member: entry.name });
+  }
+  if (extraLen + pad > 0xffff) {
+    throw new CheckpointFormatError('bad-zip', file, `the local header of ${entry.name} has no room for ${pad} more bytes of padding (an extra field is at most 65,535 bytes), so the archive cannot be re-laid.`, { offset: entry.localHeaderOffset, member: entry.name });
   }
   const out = new Uint8Array(header.length + pad);
   if (fb >= 0) {
@@ -63,7 +83,6 @@ function padLocalHeader(header: Uint8Array, pad: number): Uint8Array {
     setU16(out, header.length + 2, pad - 4);
     out.fill(0x5a, header.length + 4);
   }
-  if (extraLen + pad > 0xffff) throw new Error('extra field would exceed 65535 bytes');
   setU16(out, 28, extraLen + pad);
   return out;
 }
@@ -154,17 +173,9 @@ export async function relayoutZip(src: ByteSource, zip: TorchZipLayout, newData:
     shift = Math.ceil(d / ALIGN) * ALIGN;
     let pad = shift - d;
     const raw = await readLocalHeaderBytes(src, next);
-    const hasPadField = (() => {
-      const nl = u16(raw, 26);
-      let p = 30 + nl;
-      while (p + 4 <= 30 + nl + u16(raw, 28)) {
-        if (u16(raw, p) === PAD_FIELD) return true;
-        p += 4 + u16(raw, p + 2);
-      }
-      return false;
-    })();
+    const hasPadField = (padFieldOf(raw) ?? -1) >= 0;
     if (!hasPadField && pad > 0 && pad < 4) (pad += ALIGN), (shift += ALIGN);
-    nextHeader = padLocalHeader(raw, pad);
+    nextHeader = padLocalHeader(raw, pad, src.name, next);
   }
 
   // central directory

@@ -34,7 +34,8 @@ const ITEM_SIZES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I6
 /**
  * Read the header of a safetensors file.
  * @throws CheckpointFormatError `bad-safetensors` for a header length larger than the file or the
- *         cap, JSON that does not parse, or entries whose byte ranges do not match dtype x shape;
+ *         cap, JSON that does not parse, entries that are not objects with dtype, shape and
+ *         integer data_offsets, or whose byte ranges do not match dtype x shape;
  *         `empty-file` for a 0-byte file.
  */
 export async function readSafetensorsHeader(src: ByteSource): Promise<SafetensorsHeader> {
@@ -60,14 +61,24 @@ export async function readSafetensorsHeader(src: ByteSource): Promise<Safetensor
   const dataSize = src.size - 8 - n;
   for (const [name, entry] of Object.entries(json as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      metadata = Object.fromEntries(Object.entries((entry ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+      // A string -> string map by the spec; other JSON values are shown as JSON text (String() of
+      // an object whose `toString` key is not a function would throw).
+      if (entry && typeof entry === 'object' && !Array.isArray(entry)) {
+        metadata = Object.fromEntries(Object.entries(entry as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : String(JSON.stringify(v))]));
+      }
       continue;
+    }
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+      throw new CheckpointFormatError('bad-safetensors', src.name, `tensor ${JSON.stringify(name)} is described by ${entry === null ? 'null' : Array.isArray(entry) ? 'an array' : `a ${typeof entry}`}, not by an object with dtype, shape and data_offsets.`, { offset: 8 });
     }
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const shape = Array.isArray(e.shape) && e.shape.every((d) => Number.isInteger(d) && d >= 0) ? (e.shape as number[]) : undefined;
-    const offsets = Array.isArray(e.data_offsets) && e.data_offsets.length === 2 ? (e.data_offsets as [number, number]) : undefined;
+    const offsets =
+      Array.isArray(e.data_offsets) && e.data_offsets.length === 2 && e.data_offsets.every((d) => Number.isSafeInteger(d) && d >= 0)
+        ? (e.data_offsets as [number, number])
+        : undefined;
     if (typeof e.dtype !== 'string' || !shape || !offsets) {
-      throw new CheckpointFormatError('bad-safetensors', src.name, `tensor ${JSON.stringify(name)} lacks dtype, shape or data_offsets.`);
+      throw new CheckpointFormatError('bad-safetensors', src.name, `tensor ${JSON.stringify(name)} lacks dtype, shape or data_offsets (as non-negative integers).`, { offset: 8 });
     }
     const item = ITEM_SIZES[e.dtype];
     const numel = shape.reduce((a, b) => a * b, 1);

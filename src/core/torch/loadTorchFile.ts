@@ -26,7 +26,7 @@ export const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 /** Options for {@link loadTorchFile}. */
 export interface LoadOptions {
   limits?: Partial<PickleLimits>;
-  /** Largest data.pkl read into memory, in bytes (default 256 MiB). */
+  /** Largest data.pkl (zip) or head of pickles (legacy) read into memory, in bytes (default 256 MiB). */
   maxPickleBytes?: number;
 }
 
@@ -50,6 +50,12 @@ export async function loadTorchFile(src: ByteSource, options: LoadOptions = {}):
 const NESTED_LOADERS = new Set(['pickle.loads', '_pickle.loads', 'cPickle.loads', 'dill.loads', 'cloudpickle.loads', 'torch.load', 'torch.serialization.load', 'torch.storage._load_from_bytes', 'pickle._loads']);
 /** Nesting depth of pickles inside pickles that is still scanned. */
 const MAX_NESTING = 3;
+/**
+ * Nested pickles scanned per file, all depths together. The loader call that carries them is
+ * itself flagged dangerous, so the cap hides nothing; without it, one bytes value passed to
+ * pickle.loads 100,000 times (through the memo) would be parsed 100,000 times, at each depth.
+ */
+export const MAX_NESTED_PICKLES = 64;
 
 /** Collects pickles passed as bytes to loader callables, and persistent ids torch cannot resolve. */
 class ParseObservers {
@@ -66,11 +72,26 @@ class ParseObservers {
   }
 }
 
-/** Parse the pickles found in bytes arguments (recursively, bounded), for the safety scan only. */
-function nestedPickles(obs: ParseObservers, parent: LocatedPickle, file: string, options: LoadOptions, depth = 1): LocatedPickle[] {
+/**
+ * Parse the pickles found in bytes arguments (recursively, bounded), for the safety scan only.
+ * The same bytes object passed again (a memo reference) is parsed once; at most
+ * {@link MAX_NESTED_PICKLES} are parsed per file.
+ */
+function nestedPickles(
+  obs: ParseObservers,
+  parent: LocatedPickle,
+  file: string,
+  options: LoadOptions,
+  depth = 1,
+  budget: { left: number; seen: Set<Uint8Array> } = { left: MAX_NESTED_PICKLES, seen: new Set() },
+): LocatedPickle[] {
   if (depth > MAX_NESTING) return [];
   const out: LocatedPickle[] = [];
   for (const call of obs.nestedCalls) {
+    if (budget.seen.has(call.bytes)) continue;
+    if (budget.left <= 0) break;
+    budget.left--;
+    budget.seen.add(call.bytes);
     const inner = new ParseObservers();
     const hooks: PickleHooks = { ...pythonHooks, onCall: inner.observers().onCall };
     try {
@@ -82,7 +103,7 @@ function nestedPickles(obs: ParseObservers, parent: LocatedPickle, file: string,
         nestedIn: { label: parent.label, offset: call.span.offset },
         result,
       };
-      out.push(located, ...nestedPickles(inner, located, file, options, depth + 1));
+      out.push(located, ...nestedPickles(inner, located, file, options, depth + 1, budget));
     } catch {
       /* bytes that are not a pickle: nothing to scan */
     }
@@ -200,14 +221,20 @@ async function smallText(src: ByteSource, index: ZipIndex, name: string): Promis
  * until the pickles fit (the storages that follow are never read).
  */
 async function loadPickleStream(src: ByteSource, options: LoadOptions): Promise<TorchFile> {
-  let window = Math.min(src.size, 64 * 1024);
+  const maxPickle = options.maxPickleBytes ?? 256 * 1024 * 1024;
+  let window = Math.min(src.size, 64 * 1024, maxPickle);
   for (;;) {
     const bytes = await src.read(0, window);
     try {
       return parseLegacy(bytes, src, options);
     } catch (e) {
       if (e instanceof CheckpointFormatError && e.code === 'truncated' && window < src.size) {
-        window = Math.min(src.size, window * 4);
+        if (window >= maxPickle) {
+          // A length field that claims more than the file's head holds (corrupt, or hostile):
+          // never read a multi-gigabyte file whole to find out.
+          throw new CheckpointFormatError('limit-exceeded', src.name, `the pickles at the start of this file do not end within its first ${maxPickle} bytes (a damaged length field?), more than this viewer reads: ${e.message}`, { offset: e.offset });
+        }
+        window = Math.min(src.size, window * 4, maxPickle);
         continue;
       }
       throw e;

@@ -52,7 +52,8 @@ export function childrenOf(v: PyValue): TreeChild[] {
 }
 
 function shortString(s: string, max = 120): string {
-  const t = JSON.stringify(s);
+  // only the first `max` characters can show: never escape a 100 MB string to show 120 of them
+  const t = JSON.stringify(s.length > max ? s.slice(0, max) : s);
   return t.length > max ? `${t.slice(0, max - 1)}…"` : t;
 }
 
@@ -132,15 +133,27 @@ export interface SearchHit {
   readonly preview: string;
 }
 
+/** Where a visited node is: its index and label under its parent (a linked list, not copied per level). */
+type Trail = { readonly parent: Trail; readonly index: number; readonly label: string } | undefined;
+
+function trailPath(t: Trail): { path: number[]; labels: string[] } {
+  const path: number[] = [];
+  const labels: string[] = [];
+  for (let q = t; q; q = q.parent) path.push(q.index), labels.push(q.label);
+  return { path: path.reverse(), labels: labels.reverse() };
+}
+
 /**
  * Nodes whose key or preview contains `query` (case-insensitive), breadth-first, each value visited
  * once (shared and cyclic values included), at most `limit` hits and `budget` nodes visited.
+ * Paths are kept as parent links and spelled out only for hits, so a value nested 100,000 levels
+ * deep costs memory in proportion to its nodes, not to the square of its depth.
  */
 export function searchTree(root: PyValue, query: string, limit = 200, budget = 2_000_000): { hits: SearchHit[]; visited: number; complete: boolean } {
   const q = query.toLowerCase();
   const hits: SearchHit[] = [];
   const seen = new Set<PyValue>([root]);
-  let queue: { v: PyValue; path: number[]; labels: string[] }[] = [{ v: root, path: [], labels: [] }];
+  let queue: { v: PyValue; trail: Trail }[] = [{ v: root, trail: undefined }];
   let visited = 0;
   while (queue.length) {
     const next: typeof queue = [];
@@ -149,16 +162,15 @@ export function searchTree(root: PyValue, query: string, limit = 200, budget = 2
       for (let i = 0; i < kids.length; i++) {
         if (++visited > budget) return { hits, visited, complete: false };
         const c = kids[i];
-        const path = [...item.path, i];
-        const labels = [...item.labels, c.label];
+        const trail: Trail = { parent: item.trail, index: i, label: c.label };
         const preview = previewOf(c.value);
         if (c.label.toLowerCase().includes(q) || preview.toLowerCase().includes(q)) {
-          hits.push({ path, labels, type: typeName(c.value), preview });
+          hits.push({ ...trailPath(trail), type: typeName(c.value), preview });
           if (hits.length >= limit) return { hits, visited, complete: false };
         }
         if (!seen.has(c.value) && childrenOf(c.value).length) {
           seen.add(c.value);
-          next.push({ v: c.value, path, labels });
+          next.push({ v: c.value, trail });
         }
       }
     }

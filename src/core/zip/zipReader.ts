@@ -213,7 +213,8 @@ export interface ReadEntryOptions {
  * Read and (for method 8) inflate a whole entry.
  * @throws CheckpointFormatError `crc-mismatch` when the data's CRC-32 differs from the directory's,
  *         `unsupported-compression` for methods other than 0/8, `limit-exceeded` above
- *         `maxUncompressed`, `truncated` when the data runs past the end of the file.
+ *         `maxUncompressed`, `bad-zip` for invalid deflate data or data that inflates to more
+ *         than its declared size, `truncated` when the data runs past the end of the file.
  */
 export async function readEntry(src: ByteSource, entry: ZipEntry, options: ReadEntryOptions = {}): Promise<Uint8Array> {
   const max = options.maxUncompressed ?? 512 * 1024 * 1024;
@@ -230,7 +231,7 @@ export async function readEntry(src: ByteSource, entry: ZipEntry, options: ReadE
   }
   let data: Uint8Array;
   if (entry.method === 0) data = raw;
-  else if (entry.method === 8) data = await inflateRaw(raw, max, src.name, entry.name);
+  else if (entry.method === 8) data = await inflateRaw(raw, entry.uncompressedSize, max, src.name, entry.name);
   else {
     throw new CheckpointFormatError('unsupported-compression', src.name, `${entry.name} uses compression method ${entry.method}; only stored and deflate are read.`, { member: entry.name });
   }
@@ -245,8 +246,12 @@ export async function readEntry(src: ByteSource, entry: ZipEntry, options: ReadE
   return data;
 }
 
-/** Inflate raw DEFLATE data (RFC 1951) with the platform's DecompressionStream, bounded by `max` bytes. */
-async function inflateRaw(raw: Uint8Array, max: number, file: string, member: string): Promise<Uint8Array> {
+/**
+ * Inflate raw DEFLATE data (RFC 1951) with the platform's DecompressionStream, stopping as soon as
+ * the output exceeds `declared` (the central directory's uncompressed size, already checked
+ * against `max`): a zip bomb that lies about its size costs at most one chunk more than it declares.
+ */
+async function inflateRaw(raw: Uint8Array, declared: number, max: number, file: string, member: string): Promise<Uint8Array> {
   const stream = new Blob([raw as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
@@ -259,6 +264,10 @@ async function inflateRaw(raw: Uint8Array, max: number, file: string, member: st
       if (total > max) {
         await reader.cancel();
         throw new CheckpointFormatError('limit-exceeded', file, `${member} inflates to more than ${max} bytes (a zip bomb?).`, { member });
+      }
+      if (total > declared) {
+        await reader.cancel();
+        throw new CheckpointFormatError('bad-zip', file, `${member} inflates to more than the ${declared} bytes its directory entry declares: the archive is damaged (or a zip bomb).`, { member });
       }
       chunks.push(value);
     }
