@@ -103,6 +103,25 @@ describe('pickle machine errors are typed', () => {
     });
   }
 
+  test('the time limit ends a slow pickle with a typed error', () => {
+    const n = 400_000;
+    const body = new Uint8Array(2 + 2 * n + 2);
+    body.set([0x80, 2]);
+    for (let i = 0; i < n; i++) body.set([OP.NONE, OP.POP], 2 + 2 * i);
+    body.set([OP.NONE, OP.STOP], 2 + 2 * n);
+    let err: unknown;
+    try {
+      runPickle(body, { file: 'slow.pkl', limits: { maxMillis: 0 } });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CheckpointFormatError);
+    expect((err as CheckpointFormatError).code).toBe('limit-exceeded');
+    expect((err as CheckpointFormatError).message).toMatch(/took longer than 0 s/);
+    // the same pickle within the default limit parses
+    expect(runPickle(body, { file: 'slow.pkl' }).value.kind).toBe('none');
+  });
+
   test('opcode limit ends a runaway pickle', () => {
     const body = new Array(1000).fill(OP.NONE);
     expect(() => runPickle(Uint8Array.from([0x80, 2, ...body, OP.STOP]), { file: 'x', limits: { maxOpcodes: 100 } })).toThrow(/more than 100 opcodes/);

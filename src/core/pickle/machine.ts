@@ -47,6 +47,8 @@ export interface PickleLimits {
    * decimal text of more than 4,300 digits).
    */
   maxIntBytes: number;
+  /** Longest time one pickle may take, in milliseconds (checked every 65,536 opcodes). */
+  maxMillis: number;
 }
 
 export const DEFAULT_PICKLE_LIMITS: PickleLimits = {
@@ -55,6 +57,7 @@ export const DEFAULT_PICKLE_LIMITS: PickleLimits = {
   maxStack: 5_000_000,
   maxMarkDepth: 100_000,
   maxIntBytes: 65_536,
+  maxMillis: 60_000,
 };
 
 /** Where the pickle lives, for error messages. */
@@ -130,6 +133,7 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
   let sawProto = false;
   let sawBinary = false;
   let opcodeCount = 0;
+  const startedAt = performance.now();
   let opStart = pos;
 
   const fail = (code: 'bad-pickle' | 'truncated' | 'limit-exceeded' | 'unknown-opcode' | 'unsupported-protocol', msg: string): never => {
@@ -231,6 +235,9 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
   for (;;) {
     opStart = pos;
     if (++opcodeCount > limits.maxOpcodes) fail('limit-exceeded', `the pickle has more than ${limits.maxOpcodes} opcodes.`);
+    if ((opcodeCount & 0xffff) === 0 && performance.now() - startedAt > limits.maxMillis) {
+      fail('limit-exceeded', `reading the pickle took longer than ${Math.round(limits.maxMillis / 1000)} s, so it was stopped (${opcodeCount} opcodes read).`);
+    }
     const op = readU8();
     if (PROTOCOL1_OPCODES.has(op)) sawBinary = true;
     switch (op) {
