@@ -28,6 +28,17 @@ describe('share snapshot', () => {
     expect(JSON.stringify(opted)).toContain('home/alice/runs');
   });
 
+  test('no folder path anywhere: Lightning best_model_path, HF output_dir, ids', async () => {
+    for (const dir of [join(OWN, 'lightning'), join(OWN, 'hf_trainer', 'checkpoint-700')]) {
+      const { summaries } = await analyzeFolder(dir);
+      const secret = summaries.map((s) => ({ ...s, id: `home/alice/${s.id}`, path: `home/alice/${s.path}` }));
+      const text = JSON.stringify(decodeSnapshot(encodeSnapshot(makeSnapshot(secret, [], {}, false))));
+      expect(text).not.toContain('alice');
+      expect(text).not.toMatch(/"[^"]*\/[^"]*"/); // no string value with a slash survives
+      expect(JSON.stringify(summaries)).toMatch(/ckpts\/|out\//); // the originals did hold paths
+    }
+  });
+
   test('NaN and -Infinity from trainer_state.json survive', async () => {
     const { summaries } = await analyzeFolder(join(OWN, 'hf_trainer', 'checkpoint-700'));
     const back = decodeSnapshot(encodeSnapshot(makeSnapshot(summaries, [], {}, false)));

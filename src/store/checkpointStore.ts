@@ -43,6 +43,8 @@ export interface CheckpointState {
   setNotice(message: string | undefined): void;
   addFiles(files: DroppedBlob[], batch: number): void;
   receive(m: BatchMessage): void;
+  /** Apply a burst of worker messages as one update (one render for many checkpoints). */
+  receiveMany(ms: BatchMessage[]): void;
   select(id: string | undefined): void;
   /** Reading was stopped: unread checkpoints say so, nothing is busy. */
   stopPending(): void;
@@ -50,6 +52,41 @@ export interface CheckpointState {
   /** Remove every checkpoint, file and scalar series under a folder path (a live folder being re-read). */
   removeUnder(folder: string): void;
   clear(): void;
+}
+
+/**
+ * Apply one worker message to the state: the part of the state it changes. Pure, so a burst of
+ * messages can be applied in one store update (see `receiveMany`).
+ */
+function applyMessage(s: CheckpointState, m: BatchMessage): Partial<CheckpointState> {
+  switch (m.type) {
+    case 'plan': {
+      // the files as analysed: archives replaced by what they hold (for repair and downloads)
+      const files = new Map(s.files);
+      for (const f of m.files) files.set(f.path, f.file);
+      const entries = { ...s.entries };
+      const order = [...s.order];
+      for (const p of m.pending as PendingCheckpoint[]) {
+        if (!entries[p.id]) order.push(p.id);
+        entries[p.id] = { id: p.id, name: p.name, path: p.path };
+      }
+      const otherFolders = [...s.otherFolders.filter((o) => !m.otherFolders.some((n) => n.path === o.path)), ...m.otherFolders];
+      const notice = m.pending.length === 0 ? 'No checkpoint was found in what was dropped: drop a folder holding training_state.pth, or any .pth / .pt / .bin / .ckpt file.' : undefined;
+      // a new drop selects what a resume would use (last_checkpoint), else its first regular checkpoint
+      const pick = m.pending.find((p) => p.name === 'last_checkpoint') ?? m.pending.find((p) => !p.name.startsWith('.')) ?? m.pending[0];
+      return { entries, order, otherFolders, notice, files, selectedId: pick?.id ?? s.selectedId ?? order[0] };
+    }
+    case 'summary': {
+      const prev = s.entries[m.summary.id];
+      return { entries: { ...s.entries, [m.summary.id]: { ...(prev ?? { id: m.summary.id, name: m.summary.name, path: m.summary.path }), summary: m.summary } } };
+    }
+    case 'scalars':
+      return { scalars: { ...s.scalars, [m.path]: m.scalars } };
+    case 'done':
+      return { busy: s.busy.filter((b) => b !== m.batch) };
+    case 'failed':
+      return { busy: s.busy.filter((b) => b !== m.batch), notice: `Reading stopped: ${m.message}` };
+  }
 }
 
 export const useCheckpoints = create<CheckpointState>()((set) => ({
@@ -84,36 +121,12 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
       const fromShared = s.shared ? { order: [], entries: {}, otherFolders: [], scalars: {}, shared: undefined } : {};
       return { ...fromShared, files: next, busy: [...s.busy, batch], notice: undefined };
     }),
-  receive: (m) =>
+  receive: (m) => set((s) => applyMessage(s, m)),
+  receiveMany: (ms) =>
     set((s) => {
-      switch (m.type) {
-        case 'plan': {
-          // the files as analysed: archives replaced by what they hold (for repair and downloads)
-          const files = new Map(s.files);
-          for (const f of m.files) files.set(f.path, f.file);
-          const entries = { ...s.entries };
-          const order = [...s.order];
-          for (const p of m.pending as PendingCheckpoint[]) {
-            if (!entries[p.id]) order.push(p.id);
-            entries[p.id] = { id: p.id, name: p.name, path: p.path };
-          }
-          const otherFolders = [...s.otherFolders.filter((o) => !m.otherFolders.some((n) => n.path === o.path)), ...m.otherFolders];
-          const notice = m.pending.length === 0 ? 'No checkpoint was found in what was dropped: drop a folder holding training_state.pth, or any .pth / .pt / .bin / .ckpt file.' : undefined;
-          // a new drop selects what a resume would use (last_checkpoint), else its first regular checkpoint
-          const pick = m.pending.find((p) => p.name === 'last_checkpoint') ?? m.pending.find((p) => !p.name.startsWith('.')) ?? m.pending[0];
-          return { entries, order, otherFolders, notice, files, selectedId: pick?.id ?? s.selectedId ?? order[0] };
-        }
-        case 'summary': {
-          const prev = s.entries[m.summary.id];
-          return { entries: { ...s.entries, [m.summary.id]: { ...(prev ?? { id: m.summary.id, name: m.summary.name, path: m.summary.path }), summary: m.summary } } };
-        }
-        case 'scalars':
-          return { scalars: { ...s.scalars, [m.path]: m.scalars } };
-        case 'done':
-          return { busy: s.busy.filter((b) => b !== m.batch) };
-        case 'failed':
-          return { busy: s.busy.filter((b) => b !== m.batch), notice: `Reading stopped: ${m.message}` };
-      }
+      let state = s;
+      for (const m of ms) state = { ...state, ...applyMessage(state, m) };
+      return state;
     }),
   select: (id) => set({ selectedId: id }),
   stopPending: () =>

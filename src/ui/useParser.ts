@@ -3,24 +3,41 @@
  */
 import { useCheckpoints } from '../store/checkpointStore';
 import { ParserClient } from '../worker/client';
-import type { DroppedBlob, RepairOutcome } from '../worker/protocol';
+import type { BatchMessage, DroppedBlob, RepairOutcome } from '../worker/protocol';
+import { dedupePaths } from './dedupePaths';
 
 let client: ParserClient | undefined;
+/** Worker messages not yet applied: applied together every 100 ms, so 300 checkpoints are a few renders, not 300. */
+let queue: BatchMessage[] = [];
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+function flush(): void {
+  flushTimer = undefined;
+  const ms = queue;
+  queue = [];
+  useCheckpoints.getState().receiveMany(ms);
+}
 
 function getClient(): ParserClient {
-  client ??= new ParserClient((m) => useCheckpoints.getState().receive(m));
+  client ??= new ParserClient((m) => {
+    queue.push(m);
+    flushTimer ??= setTimeout(flush, 100);
+  });
   return client;
 }
 
 /** Send dropped files to the worker (no-op for an empty list). */
-export function submitFiles(files: DroppedBlob[]): void {
-  if (files.length === 0) return;
+export function submitFiles(dropped: DroppedBlob[]): void {
+  if (dropped.length === 0) return;
+  const files = dedupePaths(dropped, useCheckpoints.getState().files);
   const batch = getClient().analyze(files);
   useCheckpoints.getState().addFiles(files, batch);
 }
 
 /** Stop reading: end the worker (even inside one huge file) and mark unread checkpoints as stopped. */
 export function stopReading(): void {
+  if (flushTimer) clearTimeout(flushTimer);
+  flush();
   const st = useCheckpoints.getState();
   getClient().restart([...st.files].map(([path, file]) => ({ path, file })));
   st.stopPending();

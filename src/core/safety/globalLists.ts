@@ -162,6 +162,6 @@ export function classifyGlobal(module: string, name: string, resolved = true): G
   if (module === 'torch._utils' && ALLOWED_TORCH_UTILS.has(name)) return { verdict: 'allowed', reason: 'tensor rebuild function allowed by weights_only' };
   if (module === 'torch' && (name.endsWith('Storage') || TORCH_DTYPES.has(name))) return { verdict: 'allowed', reason: 'torch storage type or dtype allowed by weights_only' };
   if (HARMLESS_EXACT.has(q)) return { verdict: 'harmless', reason: 'a data class; torch.load(weights_only=True) rejects it unless added with torch.serialization.add_safe_globals' };
-  if (inModule(module, HARMLESS_MODULE_PREFIXES)) return { verdict: 'harmless', reason: 'a configuration/data class of a training library; weights_only rejects it' };
+  if (inModule(module, HARMLESS_MODULE_PREFIXES)) return { verdict: 'harmless', reason: 'a configuration or data class of a training library; weights_only rejects it' };
   return { verdict: 'unknown', reason: 'not known to this viewer: weights_only rejects it, and loading it runs that class\'s code' };
 }

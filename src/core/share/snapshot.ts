@@ -58,7 +58,7 @@ function slim(s: CheckpointSummary, paths: boolean): CheckpointSummary {
   const p = (x: string): string => (paths ? x : base(x));
   return {
     ...s,
-    id: paths ? s.id : s.id.split('/').slice(-2).join('/'),
+    id: s.id,
     path: paths ? s.path : base(s.path),
     files: s.files.map((f) => ({ ...f, path: p(f.path) })),
     problems: s.problems.map((x) => ({ ...x, file: p(x.file) })),
@@ -81,12 +81,46 @@ function slim(s: CheckpointSummary, paths: boolean): CheckpointSummary {
   };
 }
 
-/** Build a snapshot of what is loaded. */
+/** Every path-like token of a text (`/content/drive/x/y.ckpt`, `C:\\runs\\a`, `runs/a/b`) cut to its last part. */
+export function scrubText(text: string): string {
+  return text.replace(/(?:[A-Za-z]:)?[^\s'"(),;]*[\\/][^\s'"(),;]*/g, (token) => {
+    const trimmed = token.replace(/[\\/]+$/, '');
+    return trimmed.slice(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1);
+  });
+}
+
+/** A copy of plain data with every string value scrubbed of paths (keys are kept). */
+function scrubDeep<T>(v: T, depth = 0): T {
+  if (typeof v === 'string') return scrubText(v) as T;
+  if (depth > 64 || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => scrubDeep(x, depth + 1)) as T;
+  return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, scrubDeep(x, depth + 1)])) as T;
+}
+
+/** Ids without folder paths: the checkpoint's name, made unique with [n]. */
+function nameIds(summaries: readonly CheckpointSummary[]): Map<string, string> {
+  const used = new Set<string>();
+  const out = new Map<string, string>();
+  for (const s of summaries) {
+    let id = s.name;
+    for (let n = 2; used.has(id); n++) id = `${s.name} [${n}]`;
+    used.add(id);
+    out.set(s.id, id);
+  }
+  return out;
+}
+
+/**
+ * Build a snapshot of what is loaded. Without `paths`, no folder path survives: ids become names,
+ * file paths their base names, and every path-like text (a best_model_path, an output_dir, a
+ * Colab Drive path in a message) its last part.
+ */
 export function makeSnapshot(summaries: readonly CheckpointSummary[], otherFolders: readonly OtherFolder[], scalars: Readonly<Record<string, EventFileScalars>>, paths: boolean, now = new Date()): Snapshot {
+  const ids = nameIds(summaries);
   return {
     v: SNAPSHOT_VERSION,
     created: now.toISOString(),
-    summaries: summaries.map((s) => slim(s, paths)),
+    summaries: summaries.map((s) => (paths ? slim(s, true) : { ...scrubDeep(slim(s, false)), id: ids.get(s.id) as string, name: s.name })),
     otherFolders: otherFolders.map((o) => ({ path: paths ? o.path : base(o.path), files: o.files })),
     scalars: Object.fromEntries(
       Object.entries(scalars).map(([k, v]) => [paths ? k : base(k), { ...v, series: Object.fromEntries(Object.entries(v.series).map(([t, pts]) => [t, thin(pts)])) }]),
