@@ -35,6 +35,9 @@ export interface CheckpointState {
   /** Batches per epoch of the user's current dataset, when entered (for the dataset-size finding). */
   readonly currentBatchesPerEpoch: number | undefined;
   setCurrentBatchesPerEpoch(n: number | undefined): void;
+  /** The last drop's batch number, and the batches whose late messages are ignored (before a clear). */
+  readonly lastBatch: number;
+  readonly ignoreBatchesUpTo: number;
   /** Set when the page shows a shared snapshot (from a link) rather than dropped files. */
   readonly shared: { readonly created: string } | undefined;
   /** Replace everything with a shared snapshot. */
@@ -59,6 +62,8 @@ export interface CheckpointState {
  * messages can be applied in one store update (see `receiveMany`).
  */
 function applyMessage(s: CheckpointState, m: BatchMessage): Partial<CheckpointState> {
+  // messages of drops made before "Clear all" (still on their way from the worker) are dropped
+  if (m.batch <= s.ignoreBatchesUpTo) return m.type === 'done' || m.type === 'failed' ? { busy: s.busy.filter((b) => b !== m.batch) } : {};
   switch (m.type) {
     case 'plan': {
       // the files as analysed: archives replaced by what they hold (for repair and downloads)
@@ -67,7 +72,7 @@ function applyMessage(s: CheckpointState, m: BatchMessage): Partial<CheckpointSt
       const entries = { ...s.entries };
       const order = [...s.order];
       for (const p of m.pending as PendingCheckpoint[]) {
-        if (!entries[p.id]) order.push(p.id);
+        if (!order.includes(p.id)) order.push(p.id);
         entries[p.id] = { id: p.id, name: p.name, path: p.path };
       }
       const otherFolders = [...s.otherFolders.filter((o) => !m.otherFolders.some((n) => n.path === o.path)), ...m.otherFolders];
@@ -78,6 +83,7 @@ function applyMessage(s: CheckpointState, m: BatchMessage): Partial<CheckpointSt
     }
     case 'summary': {
       const prev = s.entries[m.summary.id];
+      if (!prev) return {}; // removed while it was being read
       return { entries: { ...s.entries, [m.summary.id]: { ...(prev ?? { id: m.summary.id, name: m.summary.name, path: m.summary.path }), summary: m.summary } } };
     }
     case 'scalars':
@@ -101,6 +107,8 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
   currentBatchesPerEpoch: undefined,
   setCurrentBatchesPerEpoch: (n) => set({ currentBatchesPerEpoch: n }),
   shared: undefined,
+  lastBatch: 0,
+  ignoreBatchesUpTo: 0,
   loadSnapshot: (snap) =>
     set({
       order: snap.summaries.map((x) => x.id),
@@ -119,7 +127,7 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
       for (const f of files) next.set(f.path, f.file);
       // dropping files leaves a shared snapshot behind: what is shown is what was dropped
       const fromShared = s.shared ? { order: [], entries: {}, otherFolders: [], scalars: {}, shared: undefined } : {};
-      return { ...fromShared, files: next, busy: [...s.busy, batch], notice: undefined };
+      return { ...fromShared, files: next, busy: [...s.busy, batch], notice: undefined, lastBatch: batch };
     }),
   receive: (m) => set((s) => applyMessage(s, m)),
   receiveMany: (ms) =>
@@ -175,5 +183,9 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
         selectedId: s.selectedId && entries[s.selectedId] ? s.selectedId : undefined,
       };
     }),
-  clear: () => set({ order: [], entries: {}, otherFolders: [], selectedId: undefined, files: new Map(), notice: undefined, scalars: {}, shared: undefined }),
+  clear: () => {
+    // a shared snapshot lives in the URL: clearing removes it there too, so a reload stays empty
+    if (typeof location !== 'undefined' && location.hash.startsWith('#s=')) history.replaceState(null, '', location.pathname + location.search);
+    set((s) => ({ order: [], entries: {}, otherFolders: [], selectedId: undefined, files: new Map(), notice: undefined, scalars: {}, shared: undefined, busy: [], ignoreBatchesUpTo: s.lastBatch }));
+  },
 }));

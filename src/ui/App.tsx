@@ -30,7 +30,8 @@ export function App() {
         <Toolbar />
       </header>
       <main>
-        {busy ? (
+        {busy && count === 0 ? <p className="busy" role="status" data-testid="busy">Opening what was dropped… <button type="button" className="subtle" onClick={stopReading}>Stop</button></p> : null}
+        {busy && count > 0 ? (
           <p className="busy" role="status" data-testid="busy">
             Reading checkpoints… {done} of {count} done <progress max={Math.max(count, 1)} value={done} aria-label="Checkpoints read" />{' '}
             <button type="button" className="subtle" onClick={stopReading} data-testid="stop-reading">Stop</button>
@@ -48,8 +49,10 @@ export function App() {
           <EmptyState />
         ) : (
           <div className="layout">
-            <div className="col-main">
+            <div className="col-wide">
               <CheckpointTable />
+            </div>
+            <div className="col-main">
               {selected ? <StatusCard key={selected.id} entry={selected} onRemove={shared ? undefined : () => remove(selected.id)} /> : null}
             </div>
             <div className="col-side">

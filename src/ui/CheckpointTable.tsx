@@ -50,10 +50,11 @@ function toRow(e: CheckpointEntry): Row {
     epoch: p?.epoch,
     step: p?.step,
     totalBatches: p?.totalBatches || undefined,
-    progress: p?.status === 'complete' ? 100 : p?.progressPercent,
+    progress: p?.progressPercent,
     status: !s ? 'reading' : s.problems.length && !p ? 'unreadable' : p?.status ?? 'unknown',
-    bestF1: s?.bestValF1,
-    bestAcc: s?.bestValAcc,
+    // the framework's own best metric fills the column it names (HF eval_f1, Lightning val_acc...)
+    bestF1: s?.bestValF1 ?? (s?.bestMetric && /f1/i.test(s.bestMetric.name) ? s.bestMetric.value : undefined),
+    bestAcc: s?.bestValAcc ?? (s?.bestMetric && /acc/i.test(s.bestMetric.name) ? s.bestMetric.value : undefined),
     optimizerSteps: s?.optimizer?.steps,
     files: s?.files.length ?? 0,
     size: s?.totalBytes ?? 0,
@@ -62,12 +63,18 @@ function toRow(e: CheckpointEntry): Row {
   };
 }
 
+const STATUSES = new Set(['complete', 'incomplete', 'unknown', 'unreadable', 'reading']);
 const col = createColumnHelper<Row>();
 const num = { sortUndefined: 'last' as const };
 const COLUMNS = [
   col.accessor('name', { header: 'Checkpoint', cell: (c) => <span title={c.row.original.path}>{c.getValue()}</span> }),
   col.accessor('framework', { header: 'Framework' }),
-  col.accessor('epoch', { header: 'Epoch', cell: (c) => int(c.getValue()), ...num }),
+  col.accessor('epoch', {
+    header: 'Epoch',
+    // Lightning counts epochs from 0; the others from 1
+    cell: (c) => (c.row.original.framework === 'Lightning' && c.getValue() !== undefined ? <span title="Lightning counts epochs from 0">{int(c.getValue())} (from 0)</span> : int(c.getValue())),
+    ...num,
+  }),
   col.accessor('step', { header: 'Step', cell: (c) => int(c.getValue()), ...num }),
   col.accessor('totalBatches', { header: 'Batches/epoch', cell: (c) => int(c.getValue()), ...num }),
   col.accessor('progress', { header: 'Progress', cell: (c) => percent(c.getValue()), ...num }),
@@ -101,8 +108,10 @@ export function CheckpointTable() {
     getSortedRowModel: getSortedRowModel(),
     getFilteredRowModel: getFilteredRowModel(),
     globalFilterFn: (row, _col, value: string) => {
-      const q = value.toLowerCase();
+      const q = value.toLowerCase().trim();
       const r = row.original;
+      // a status word matches that status only ("complete" is not "incomplete")
+      if (STATUSES.has(q)) return r.status === q;
       return [r.name, r.path, r.framework, r.status, String(r.epoch ?? ''), String(r.step ?? '')].some((x) => x.toLowerCase().includes(q));
     },
   });

@@ -1,5 +1,5 @@
 /** Findings across the loaded checkpoints, with the evidence and what to do, and the dataset-size input. */
-import { useId, useMemo } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { runFindings } from '../core/findings/runFindings';
 import { useCheckpoints } from '../store/checkpointStore';
 
@@ -12,6 +12,8 @@ export function FindingsPanel() {
   const setCurrent = useCheckpoints((s) => s.setCurrentBatchesPerEpoch);
   const select = useCheckpoints((s) => s.select);
   const inputId = useId();
+  const [text, setText] = useState(current === undefined ? '' : String(current));
+  const invalid = text.trim() !== '' && !/^\d+$/.test(text.trim()) ? 'Enter a whole number of batches, e.g. 1270.' : text.trim() !== '' && Number(text) === 0 ? 'Batches per epoch must be 1 or more.' : undefined;
   const findings = useMemo(() => {
     const summaries = order.flatMap((id) => (entries[id]?.summary ? [entries[id].summary!] : []));
     return runFindings({ summaries, otherFolders, files: [...files].map(([path, b]) => ({ path, size: b.size })), currentBatchesPerEpoch: current });
@@ -26,13 +28,17 @@ export function FindingsPanel() {
           className="small-input"
           inputMode="numeric"
           placeholder="optional"
-          value={current ?? ''}
+          value={text}
+          aria-invalid={invalid !== undefined}
+          aria-describedby={invalid ? `${inputId}-err` : undefined}
           onChange={(e) => {
-            const v = e.currentTarget.value.trim();
-            setCurrent(/^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined);
+            const v = e.currentTarget.value;
+            setText(v);
+            setCurrent(/^\d+$/.test(v.trim()) && Number(v) > 0 ? Number(v) : undefined);
           }}
         />
       </div>
+      {invalid ? <p id={`${inputId}-err`} className="problem small" role="alert">{invalid}</p> : null}
       {findings.length === 0 ? <p className="muted">Nothing contradicts itself in what was loaded.</p> : null}
       <ul className="findings">
         {findings.map((f) => (

@@ -11,16 +11,47 @@ import { downloadBlob } from './downloads';
 
 const COLORS = ['#2b59c3', '#d9480f', '#2f9e44', '#ae3ec9', '#1098ad', '#f08c00', '#e64980', '#5c7cfa', '#868e96', '#0ca678'];
 
-function svgOf(container: HTMLElement | null): string | undefined {
+/**
+ * The chart as a standalone SVG: CSS variables resolved to colours, a font set, and a legend of the
+ * shown series appended below the plot, so the file reads the same outside the page.
+ */
+function svgOf(container: HTMLElement | null, legend: { name: string; color: string }[]): string | undefined {
   const svg = container?.querySelector('svg.recharts-surface');
   if (!svg) return undefined;
   const clone = svg.cloneNode(true) as SVGSVGElement;
-  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  const css = getComputedStyle(document.documentElement);
+  const resolve = (v: string): string => v.replace(/var\((--[a-z-]+)\)/g, (_m, name: string) => css.getPropertyValue(name).trim() || '#888');
+  for (const el of [clone, ...clone.querySelectorAll('*')]) {
+    for (const attr of ['stroke', 'fill', 'color', 'style']) {
+      const v = el.getAttribute(attr);
+      if (v && v.includes('var(')) el.setAttribute(attr, resolve(v));
+    }
+  }
+  const ns = 'http://www.w3.org/2000/svg';
+  const width = Number(svg.getAttribute('width')) || svg.getBoundingClientRect().width;
+  const height = Number(svg.getAttribute('height')) || svg.getBoundingClientRect().height;
+  const rows = Math.ceil(legend.length / 2);
+  const total = height + 12 + rows * 18;
+  clone.setAttribute('xmlns', ns);
+  clone.setAttribute('height', String(total));
+  clone.setAttribute('viewBox', `0 0 ${width} ${total}`);
+  clone.setAttribute('font-family', 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif');
+  clone.setAttribute('font-size', '12');
+  const bg = document.createElementNS(ns, 'rect');
   bg.setAttribute('width', '100%');
   bg.setAttribute('height', '100%');
   bg.setAttribute('fill', getComputedStyle(document.body).backgroundColor || '#fff');
   clone.insertBefore(bg, clone.firstChild);
+  legend.forEach((l, i) => {
+    const x = 16 + (i % 2) * (width / 2);
+    const y = height + 12 + Math.floor(i / 2) * 18;
+    const swatch = document.createElementNS(ns, 'rect');
+    Object.entries({ x: x, y: y - 9, width: 12, height: 4, fill: l.color }).forEach(([k, v]) => swatch.setAttribute(k, String(v)));
+    const text = document.createElementNS(ns, 'text');
+    Object.entries({ x: x + 18, y, fill: css.getPropertyValue('--text').trim() || '#000' }).forEach(([k, v]) => text.setAttribute(k, String(v)));
+    text.textContent = l.name;
+    clone.append(swatch, text);
+  });
   return new XMLSerializer().serializeToString(clone);
 }
 
@@ -66,10 +97,12 @@ export function HistoryChart() {
   const xs = shown.flatMap((s) => s.points.map((p) => p.x));
   const ticks = epochTicks(Math.min(...xs), Math.max(...xs));
   const download = async (kind: 'svg' | 'png'): Promise<void> => {
-    const text = svgOf(box.current);
+    const legend = series.flatMap((s, i) => (isVisible(s.id, s.visible) ? [{ name: s.name, color: COLORS[i % COLORS.length] }] : []));
+    const text = svgOf(box.current, legend);
     if (!text) return;
     const rect = box.current!.querySelector('svg.recharts-surface')!.getBoundingClientRect();
-    downloadBlob(kind === 'svg' ? new Blob([text], { type: 'image/svg+xml' }) : await pngOf(text, rect.width, rect.height), `ckptview-history.${kind}`);
+    const height = rect.height + 12 + Math.ceil(legend.length / 2) * 18;
+    downloadBlob(kind === 'svg' ? new Blob([text], { type: 'image/svg+xml' }) : await pngOf(text, rect.width, height), `ckptview-history.${kind}`);
   };
   return (
     <section className="panel" aria-labelledby="chart-title" data-testid="history-chart">
@@ -89,13 +122,14 @@ export function HistoryChart() {
           </label>
         ))}
       </fieldset>
+      {shown.length === 0 ? <p className="muted small">Every series is switched off: tick one above to plot it.</p> : null}
       <div ref={box} className="chart-box">
         <ResponsiveContainer width="100%" height={320}>
           <LineChart margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
             <XAxis type="number" dataKey="x" domain={ticks.length ? [ticks[0], ticks[ticks.length - 1]] : ['dataMin', 'dataMax']} ticks={ticks} allowDuplicatedCategory={false} label={{ value: 'training progress (epochs)', position: 'insideBottom', offset: -4 }} tickFormatter={(v: number) => String(Math.round(v * 100) / 100)} stroke="var(--muted)" />
-            <YAxis yAxisId="metric" domain={['auto', 'auto']} stroke="var(--muted)" width={56} />
-            {hasLoss ? <YAxis yAxisId="loss" orientation="right" domain={['auto', 'auto']} stroke="var(--muted)" width={56} /> : null}
+            <YAxis yAxisId="metric" domain={['auto', 'auto']} stroke="var(--muted)" width={60} label={{ value: 'score', angle: -90, position: 'insideLeft' }} />
+            {hasLoss ? <YAxis yAxisId="loss" orientation="right" domain={['auto', 'auto']} stroke="var(--muted)" width={64} label={{ value: 'loss / lr', angle: 90, position: 'insideRight' }} /> : null}
             <Tooltip
               formatter={(value: unknown, name: unknown) => [typeof value === 'number' ? value.toPrecision(6) : String(value), String(name)]}
               labelFormatter={(x: unknown) => `x = ${typeof x === 'number' ? x.toFixed(3) : String(x)} epochs`}

@@ -17,7 +17,7 @@ export function ModelDetails({ m }: { m: ModelSummary }) {
           { label: 'config dtype', value: m.configDtype ?? '—' },
           { label: 'Size on disk', value: m.bytesOnDisk !== undefined ? bytes(m.bytesOnDisk) : '—' },
           ...(m.shards ? [{ label: 'Shards', value: String(m.shards) }] : []),
-          ...(m.labels?.length ? [{ label: 'Labels', value: m.labels.slice(0, 12).join(', ') + (m.labels.length > 12 ? '…' : '') }] : []),
+          ...(m.labels?.length ? [{ label: 'Class labels (config.json)', value: m.labels.slice(0, 12).join(', ') + (m.labels.length > 12 ? '…' : '') }] : []),
         ]}
       />
       {m.adapter ? (

@@ -24,8 +24,10 @@ export function RepairPanel({ s }: { s: CheckpointSummary }) {
   }
   const path = s.repair.file;
   const parsed = parseEpochInput(text);
+  const nothingToDo = parsed.ok && parsed.value === p.epoch && p.step === 0;
   const stateName = path.split('/').pop() ?? 'training_state.pth';
-  const folderFiles = new Map([...files].filter(([fp]) => (s.path ? fp.startsWith(`${s.path}/`) : !fp.includes('/'))));
+  // the checkpoint's own files (a loose file at the top of a drop is bundled alone, not with the whole drop)
+  const folderFiles = new Map(s.files.flatMap((f) => (files.has(f.path) ? [[f.path, files.get(f.path) as Blob] as const] : [])));
   const folderBytes = [...folderFiles.values()].reduce((n, b) => n + b.size, 0);
   const run = (): void => {
     if (!parsed.ok) return;
@@ -40,8 +42,8 @@ export function RepairPanel({ s }: { s: CheckpointSummary }) {
     <section className="repair" aria-label={`Repair ${s.name}`}>
       <h3>Mark an epoch complete</h3>
       <p className="muted">
-        Sets <code>epoch</code> to N and <code>step</code> to 0 (what <code>fix_checkpoint_epoch.py</code> does) by patching
-        only those two numbers: every other byte of content stays as it is.
+        Sets <code>epoch</code> to N and <code>step</code> to 0, as EnStack's repair script <code>fix_checkpoint_epoch.py</code> does, but by
+        patching only those two numbers: every other byte of content stays as it is, and the result is checked before you can download it.
       </p>
       <div className="repair-form">
         <label htmlFor={inputId}>Epoch N</label>
@@ -57,11 +59,18 @@ export function RepairPanel({ s }: { s: CheckpointSummary }) {
             setPhase({ kind: 'idle' });
           }}
         />
-        <button type="button" className="primary" disabled={!parsed.ok || phase.kind === 'working'} onClick={run} data-testid="repair-button">
+        <button type="button" className="primary" disabled={!parsed.ok || nothingToDo || phase.kind === 'working'} onClick={run} data-testid="repair-button">
           {phase.kind === 'working' ? 'Repairing…' : `Mark epoch ${parsed.ok ? parsed.value : 'N'} complete`}
         </button>
       </div>
       {!parsed.ok ? <p id={`${inputId}-err`} className="problem" role="alert">{parsed.message}</p> : null}
+      {parsed.ok && nothingToDo ? <p className="muted" data-testid="repair-noop">Epoch {p.epoch} is already marked complete (step 0): there is nothing to change.</p> : null}
+      {parsed.ok && !nothingToDo && parsed.value < p.epoch ? (
+        <p className="warning" role="status">Epoch {parsed.value} is before the saved epoch {p.epoch}: a resume would train epochs {parsed.value + 1} to {p.epoch} again.</p>
+      ) : null}
+      {parsed.ok && parsed.value > p.epoch ? (
+        <p className="warning" role="status">Epoch {parsed.value} is after the saved epoch {p.epoch}: a resume would skip {parsed.value - p.epoch === 1 ? `epoch ${p.epoch + 1}` : `epochs ${p.epoch + 1} to ${parsed.value}`}, which {parsed.value - p.epoch === 1 ? 'was' : 'were'} never trained from this state.</p>
+      ) : null}
       {parsed.ok ? (
         <table className="preview" data-testid="repair-preview">
           <caption className="muted">Preview</caption>

@@ -15,6 +15,10 @@ export function SafetyDetails({ safety }: { safety: SafetySummary }) {
         <p className="problem">
           Loading this with <code>torch.load(weights_only=False)</code> would run code: never do that. <code>weights_only=True</code> refuses it.
         </p>
+      ) : unique.length === 0 ? (
+        <p>
+          No code is run by it, but <code>torch.load</code> rejects it: it is a plain pickle (written by <code>pickle.dump</code>), not a torch.save file.
+        </p>
       ) : (
         <p>
           No code is run by it, but <code>torch.load(weights_only=True)</code> (the default since PyTorch 2.6) rejects {unique.map((n, i) => <span key={n}>{i ? ', ' : ''}<code>{n}</code></span>)}. Load it with{' '}

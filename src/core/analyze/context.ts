@@ -44,6 +44,8 @@ export class AnalysisContext {
   readonly findings: GlobalFinding[] = [];
   readonly files: FileSummary[];
   private readonly torch = new Map<string, Promise<TorchFile | undefined>>();
+  /** Set when a file is a bare pickle, which torch.load (weights_only or not) rejects. */
+  barePickle = false;
 
   constructor(
     readonly plan: CheckpointPlan,

@@ -25,6 +25,7 @@ function repairOf(state: TorchFile, path: string): CheckpointSummary['repair'] {
   if (torchFileFindings(path, state).some((f) => f.verdict === 'dangerous')) {
     return { eligible: false, reason: 'this file would run code when loaded, so ckptview will not write a new copy of it' };
   }
+  if (state.format === 'pickle') return { eligible: false, reason: 'this is a plain pickle, not a torch.save file; ckptview repairs torch.save files only' };
   if (state.integrity.length) return { eligible: false, reason: 'the file failed an integrity check (see the problems above), and a repair would hide the damage' };
   if (hasEpochAndStep(state.value)) return { eligible: true, reason: 'epoch and step are saved at the top level of the state dict', file: path };
   return { eligible: false, reason: 'this file has no top-level epoch and step to repair' };

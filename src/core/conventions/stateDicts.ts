@@ -32,7 +32,8 @@ export async function numberOrScalar(src: ByteSource, file: TorchFile, v: PyValu
 export async function summarizeOptimizer(src: ByteSource, file: TorchFile, v: PyValue | undefined): Promise<OptimizerSummary | undefined> {
   const state = dictGet(v, 'state');
   const groups = dictGet(v, 'param_groups');
-  if (!state || state.kind !== 'dict' || !groups || groups.kind !== 'list') return undefined;
+  // `state` is what makes an optimizer state dict; some scripts save it without `param_groups`
+  if (!state || state.kind !== 'dict' || (groups && groups.kind !== 'list')) return undefined;
   const entries = state.entries;
   const sample = entries.length <= 2 * STEP_SAMPLES ? entries : [...entries.slice(0, STEP_SAMPLES), ...entries.slice(-STEP_SAMPLES)];
   let steps: number | undefined;
@@ -41,7 +42,8 @@ export async function summarizeOptimizer(src: ByteSource, file: TorchFile, v: Py
     if (s !== undefined && (steps === undefined || s > steps)) steps = s;
   }
   let params = 0;
-  for (const g of groups.items) {
+  const groupItems = groups && groups.kind === 'list' ? groups.items : [];
+  for (const g of groupItems) {
     const p = dictGet(g, 'params');
     if (p && p.kind === 'list') params += p.items.length;
   }
@@ -49,7 +51,7 @@ export async function summarizeOptimizer(src: ByteSource, file: TorchFile, v: Py
     paramStates: entries.length,
     params,
     steps,
-    lr: asNumber(dictGet(groups.items[0], 'lr')),
+    lr: asNumber(dictGet(groupItems[0], 'lr')),
     stateKeys: entries.length ? dictKeys(entries[0][1]) : [],
   };
 }

@@ -10,6 +10,7 @@ import type { DroppedFile, OtherFolder } from '../folder/plan';
 import { baseName } from '../folder/plan';
 import { comparePositions, expectedOptimizerSteps, positionOf } from './position';
 import type { Finding } from './types';
+import { plural } from '../display/plural';
 
 /** Step-count difference the EnStack trainer tolerates before warning. */
 export const STEP_TOLERANCE = 20;
@@ -52,7 +53,7 @@ export function runFindings(input: FindingsInput): Finding[] {
       id: `resume:${last.id}`,
       severity: 'info',
       title: 'Where a resume starts',
-      sentence: `Resuming from ${last.name} will ${p.resume.text}${p.status === 'incomplete' && p.remainingBatches !== undefined ? ` (${p.remainingBatches} batches left in the epoch)` : ''}.`,
+      sentence: `Resuming from ${last.name} will ${p.resume.text}${p.status === 'incomplete' && p.remainingBatches !== undefined ? ` (${plural(p.remainingBatches, 'batch', 'batches')} left in the epoch)` : ''}.`,
       evidence: [`${last.name}: epoch ${p.epoch}, step ${p.step}${p.totalBatches ? ` of ${p.totalBatches}` : ''}`, ...(furthest && furthest !== last ? [`the furthest checkpoint is ${furthest.name}: ${where(furthest)}`] : [])],
       checkpoints: [last.id],
     });
@@ -61,7 +62,11 @@ export function runFindings(input: FindingsInput): Finding[] {
   // 2. checkpoints ahead of last_checkpoint: its end-of-epoch save was lost or rolled back
   if (last) {
     const lp = positionOf(last.progress);
-    const ahead = regular.filter((s) => s !== last && comparePositions(positionOf(s.progress), lp) > 0);
+    // only checkpoints of the same run: the same parent folder, and the same batches per epoch when both say
+    const parent = (x: CheckpointSummary): string => x.path.slice(0, Math.max(0, x.path.lastIndexOf('/')));
+    const sameRun = (x: Progressed): boolean =>
+      parent(x) === parent(last) && (!x.progress.totalBatches || !last.progress.totalBatches || x.progress.totalBatches === last.progress.totalBatches);
+    const ahead = regular.filter((s) => s !== last && sameRun(s) && comparePositions(positionOf(s.progress), lp) > 0);
     if (ahead.length) {
       const byPos = (a: Progressed, b: Progressed): number => comparePositions(positionOf(a.progress), positionOf(b.progress));
       const claimsComplete = ahead.filter((s) => s.progress.status === 'complete' && s.progress.epoch >= last.progress.epoch).sort(byPos)[0];
@@ -187,7 +192,20 @@ export function runFindings(input: FindingsInput): Finding[] {
     }
   }
 
-  // 7. dangerous files
+  // 7. files that could not be read
+  const unreadable = input.summaries.flatMap((s) => s.problems.map((p) => ({ s, p })));
+  if (unreadable.length) {
+    out.push({
+      id: 'unreadable:all',
+      severity: 'error',
+      title: unreadable.length === 1 ? 'A file has a problem' : `${unreadable.length} files have problems`,
+      sentence: unreadable.slice(0, 3).map(({ p }) => `${p.file}: ${p.message}`).join(' ') + (unreadable.length > 3 ? ` …and ${unreadable.length - 3} more (see the evidence).` : ''),
+      evidence: unreadable.map(({ p }) => `${p.file}: ${p.message}`),
+      checkpoints: [...new Set(unreadable.map(({ s }) => s.id))],
+    });
+  }
+
+  // 8. dangerous files
   for (const s of input.summaries) {
     if (s.safety?.verdict !== 'dangerous') continue;
     const names = [...new Set(s.safety.findings.filter((f) => f.verdict === 'dangerous').map((f) => f.name))];

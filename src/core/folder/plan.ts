@@ -103,12 +103,13 @@ export function planDrop(files: readonly DroppedFile[]): DropPlan {
   for (const dir of [...byDir.keys()].sort()) {
     const names = byDir.get(dir)!.sort();
     const join = (n: string): string => (dir ? `${dir}/${n}` : n);
-    const folderName = dir ? baseName(dir) : '(dropped files)';
+    // loose files at the top of a drop are named after the file that makes them a checkpoint
+    const folderName = (file: string): string => (dir ? baseName(dir) : file);
     const claimed = new Set<string>();
     if (names.includes('trainer_state.json')) {
       const roles = names.map((n) => ({ path: join(n), role: hfRole(n) }));
       roles.forEach((r) => r.role !== 'other' && claimed.add(baseName(r.path)));
-      checkpoints.push({ id: dir || 'trainer_state.json', name: folderName, path: dir, convention: 'hf-trainer', files: roles });
+      checkpoints.push({ id: dir || 'trainer_state.json', name: folderName('trainer_state.json'), path: dir, convention: 'hf-trainer', files: roles });
     } else if (names.includes('training_state.pth')) {
       // The state, the weights and the config belong to the checkpoint; any other torch file in the
       // folder (a copy, a conflict copy) is also analysed on its own below.
@@ -116,7 +117,7 @@ export function planDrop(files: readonly DroppedFile[]): DropPlan {
       for (const n of ['training_state.pth', 'config.json', ...WEIGHT_FILES]) claimed.add(n);
       checkpoints.push({
         id: dir || 'training_state.pth',
-        name: folderName,
+        name: folderName('training_state.pth'),
         path: dir,
         convention: 'enstack',
         files: names.map((n) => ({

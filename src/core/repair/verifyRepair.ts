@@ -13,6 +13,7 @@ import { readEntry, readLocalHeader } from '../zip/zipReader';
 import { diffValues } from './compareValues';
 import type { RepairPlan } from './markEpochComplete';
 import { segmentsSource } from './segments';
+import { plural } from '../display/plural';
 
 /** Outputs up to this size (bytes) get every zip entry's CRC recomputed. */
 export const FULL_CRC_LIMIT = 64 * 1024 * 1024;
@@ -42,7 +43,7 @@ export async function verifyRepair(originalSrc: ByteSource, original: TorchFile,
   const allowed = new Set<string>(plan.changes.filter((c) => c.before !== c.after).map((c) => c.field));
   const unexpected = diffs.filter((d) => !allowed.has(d));
   if (unexpected.length) problems.push(`values other than epoch and step changed: ${unexpected.join(', ')}`);
-  else checks.push(`every value except ${[...allowed].join(' and ') || 'nothing'} is identical to the original (${diffs.length} intended changes)`);
+  else checks.push(`every value except ${[...allowed].join(' and ') || 'nothing'} is identical to the original (${plural(diffs.length, 'intended change')})`);
   for (const c of plan.changes) {
     const v = dictGet(repaired.value, c.field);
     if (!v || v.kind !== 'int' || Number(v.value) !== c.after) problems.push(`${c.field} reads back as ${v && v.kind === 'int' ? String(v.value) : 'missing'}, not ${c.after}`);
@@ -76,7 +77,7 @@ export async function verifyRepair(originalSrc: ByteSource, original: TorchFile,
         else if (newData !== oldData) moved++;
         if (oldData % 64 === 0 && newData % 64 !== 0) problems.push(`${a[i].name}: data no longer 64-byte aligned`);
       }
-      checks.push(`all ${a.length - 1} other entries keep name, CRC-32 and size${moved ? `; ${moved} moved by ${plan.shift} bytes, alignment kept` : ''}`);
+      checks.push(`${a.length - 1 === 1 ? 'the other entry keeps' : `all ${a.length - 1} other entries keep`} name, CRC-32 and size${moved ? `; ${moved} moved by ${plan.shift} bytes, alignment kept` : ''}`);
       if (out.size <= FULL_CRC_LIMIT) {
         for (const e of b) {
           try {

@@ -56,10 +56,13 @@ export function scanGlobals(pickles: readonly ScannedPickle[]): GlobalFinding[] 
   return out;
 }
 
-/** Reduce findings to a verdict. */
-export function safetySummary(findings: GlobalFinding[]): SafetySummary {
+/**
+ * Reduce findings to a verdict. `barePickle`: a file is a plain pickle, which torch.load rejects
+ * whatever its globals (no torch.save magic number or archive).
+ */
+export function safetySummary(findings: GlobalFinding[], barePickle = false): SafetySummary {
   const dangerous = findings.some((f) => f.verdict === 'dangerous');
-  const weightsOnlyLoads = findings.every((f) => f.verdict === 'allowed');
+  const weightsOnlyLoads = !barePickle && findings.every((f) => f.verdict === 'allowed');
   return {
     verdict: dangerous ? 'dangerous' : weightsOnlyLoads ? 'safe' : 'weights-only-rejects',
     weightsOnlyLoads,

@@ -5,6 +5,7 @@
  */
 import { keyText } from '../conventions/plainValues';
 import { typeName, type PyValue } from '../pickle/values';
+import { plural } from '../display/plural';
 
 /** One child: its label (dict key, `[i]`, `state`...) and value. */
 export interface TreeChild {
@@ -77,9 +78,9 @@ export function previewOf(v: PyValue): string {
     case 'tuple':
     case 'list':
     case 'set':
-      return `${v.items.length} items`;
+      return plural(v.items.length, 'item');
     case 'dict':
-      return `${v.entries.length} keys`;
+      return plural(v.entries.length, "key");
     case 'global':
       return `${v.ref.module}.${v.ref.name}`;
     case 'object':
