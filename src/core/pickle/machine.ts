@@ -51,6 +51,7 @@ export interface PickleLimits {
   maxMillis: number;
 }
 
+/** The limits used when a caller sets none: far above any real checkpoint, far below a frozen tab. */
 export const DEFAULT_PICKLE_LIMITS: PickleLimits = {
   maxOpcodes: 50_000_000,
   maxMemo: 10_000_000,

@@ -65,6 +65,10 @@ export interface TensorValue {
   span?: Span;
 }
 
+/**
+ * A Python value as the pickle machine rebuilt it, symbolically: a tagged union on `kind`, each
+ * with the span of the opcode that produced it.
+ */
 export type PyValue =
   | { kind: 'none'; span?: Span }
   | { kind: 'bool'; value: boolean; span?: Span }

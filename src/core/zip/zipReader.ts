@@ -11,6 +11,7 @@ import { CheckpointFormatError } from '../errors';
 import type { ZipEntry, ZipIndex, ZipLocalHeader } from './zipTypes';
 import { crc32 } from './crc32';
 
+/** Record signatures (PKWARE APPNOTE.TXT 4.3.7, 4.3.12, 4.3.16, 4.3.14, 4.3.15): local header, central header, end record, ZIP64 end record, ZIP64 locator. */
 export const SIG_LOCAL = 0x04034b50;
 export const SIG_CENTRAL = 0x02014b50;
 export const SIG_EOCD = 0x06054b50;
