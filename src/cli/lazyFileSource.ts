@@ -5,6 +5,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { ByteSource } from '../core/bytes/byteSource';
+import { readRange } from '../node/fileSource';
 
 /** Opens sources by drop path and closes the handles they opened. */
 export interface SourcePool {
@@ -39,17 +40,7 @@ export function filePool(absolute: ReadonlyMap<string, string>, sizes: ReadonlyM
             handle = open(abs, 'r');
             handles.push(handle);
           }
-          const h = await handle;
-          const start = Math.max(0, Math.min(offset, size));
-          const n = Math.max(0, Math.min(length, size - start));
-          const buf = new Uint8Array(n);
-          let got = 0;
-          while (got < n) {
-            const { bytesRead } = await h.read(buf, got, n - got, start + got);
-            if (bytesRead === 0) break;
-            got += bytesRead;
-          }
-          return got === n ? buf : buf.subarray(0, got);
+          return readRange(await handle, size, offset, length);
         },
       };
       const wrapped = wrap(source);

@@ -157,7 +157,8 @@ function pyString(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 }
 
-function pyNumber(x: number): string {
+/** A float as Python prints it (`nan`, `inf`, `-inf`, else the shortest round-trip digits). */
+export function pyNumber(x: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';

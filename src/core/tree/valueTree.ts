@@ -3,7 +3,7 @@
  * each, addressing by child indices, and a bounded search. Cycles (possible through the memo) and
  * depth are handled: nothing here recurses on the value structure.
  */
-import { keyText } from '../conventions/plainValues';
+import { keyText, pyNumber } from '../conventions/plainValues';
 import { typeName, type PyValue } from '../pickle/values';
 import { plural } from '../display/plural';
 
@@ -68,9 +68,9 @@ export function previewOf(v: PyValue): string {
     case 'int':
       return String(v.value);
     case 'float':
-      return Number.isNaN(v.value) ? 'nan' : v.value === Infinity ? 'inf' : v.value === -Infinity ? '-inf' : String(v.value);
+      return pyNumber(v.value);
     case 'complex':
-      return `(${v.real}${v.imag < 0 ? '' : '+'}${v.imag}j)`;
+      return `(${pyNumber(v.real)}${v.imag < 0 ? '' : '+'}${pyNumber(v.imag)}j)`;
     case 'str':
       return shortString(v.value);
     case 'bytes':
