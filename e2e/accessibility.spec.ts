@@ -19,6 +19,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.goto('./');
     expect(await seriousViolations(page)).toEqual([]);
     await chooseFolder(page, join(OWN_FIXTURES, 'enstack_run'));
+    await expect(page.getByTestId('checkpoint-table').locator('tbody tr')).toHaveCount(5);
     await expect(page.getByTestId('checkpoint-table').locator('td[data-col="status"]', { hasText: 'reading' })).toHaveCount(0);
     await expect(page.getByTestId('series-toggle').first()).toBeVisible();
     expect(await seriousViolations(page)).toEqual([]);

@@ -19,8 +19,9 @@ test('a whole run folder: findings, chart, table, detail view', async ({ page })
   await page.setViewportSize({ width: 1440, height: 1000 });
   await page.goto('./');
   await chooseFolder(page, join(OWN_FIXTURES, 'enstack_run'));
-  await expect(page.getByTestId('finding').first()).toBeVisible();
+  await expect(page.getByTestId('checkpoint-table').locator('tbody tr')).toHaveCount(5);
   await expect(page.getByTestId('checkpoint-table').locator('td[data-col="status"]', { hasText: 'reading' })).toHaveCount(0);
+  await expect(page.getByTestId('finding').first()).toBeVisible();
   await expect(page.getByTestId('series-toggle').first()).toBeVisible();
   await page.screenshot({ path: join(DIR, 'run-folder.png'), fullPage: true });
   await page.emulateMedia({ colorScheme: 'dark' });

@@ -62,8 +62,9 @@ with zipfile.ZipFile(out, 'w', zipfile.ZIP_${method === 'deflated' ? 'DEFLATED' 
     ]);
     await page.goto('./');
     await chooseFolder(page, join(OWN_FIXTURES, 'enstack_run'));
-    await expect(page.getByTestId('checkpoint-table').locator('td[data-col="status"]', { hasText: 'reading' })).toHaveCount(0);
+    // rows first: before the plan arrives there are no rows, so none is "reading" either
     await expect(page.getByTestId('checkpoint-table').locator('tbody tr')).toHaveCount(5);
+    await expect(page.getByTestId('checkpoint-table').locator('td[data-col="status"]', { hasText: 'reading' })).toHaveCount(0);
     const folderRows = await tableRows(page);
     await page.getByRole('button', { name: 'Clear all' }).click();
     await page.getByTestId('files-input').setInputFiles(zip);
