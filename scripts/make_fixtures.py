@@ -86,7 +86,7 @@ OWNED = [
     "enstack", "enstack_legacy_fields", "torch_legacy_format", "pickle_protocol0",
     "pickle_protocol1", "pickle_protocol3", "pickle_protocol4", "pickle_protocol5",
     "wide_epoch", "custom_top_folder", "enstack_run", "hf_trainer", "lightning", "bad",
-    "hostile", "README.md",
+    "hostile", "tutorial", "README.md",
 ]
 
 BASE_LR = 2e-5
@@ -1704,6 +1704,7 @@ folder's weights file), `scheduler_last_epoch`, `scaler_scale`, `top_level_keys`
 | hf_trainer/checkpoint-700 | Hugging Face Trainer folder: trainer_state.json with NaN and -Infinity, optimizer.pt (2 param groups), scheduler.pt, scaler.pt, rng_state.pth, training_args.bin (`transformers.training_args.TrainingArguments` dataclass + enums), model.safetensors |
 | lightning/epoch=5-step=750.ckpt | Lightning 2.4 end-of-epoch checkpoint (loops, callbacks with ModelCheckpoint/EarlyStopping, optimizer_states, lr_schedulers, hyper_parameters) |
 | lightning/epoch=6-step=800.ckpt | Lightning mid-epoch checkpoint (50 of 125 batches; every_n_train_steps save) |
+| tutorial/checkpoint.pt | the PyTorch tutorial layout: epoch, model and optimizer state dicts, loss; no step |
 | bad/ | broken inputs made from enstack/last_checkpoint/training_state.pth: empty, truncated_half, truncated_tail_64, html_error_page (Google Drive quota page), bitflip_in_pickle (key string bit flipped: only the CRC-32 shows it, torch 1.13 loads it), bitflip_opcode_in_pickle (opcode byte flipped), lfs_pointer (Git LFS pointer), malicious_os_system (posix.system REDUCE next to epoch 1 / step 5), protocol6 (PROTO 6), protocol0_with_tensors (real torch.save(pickle_protocol=0): torch.load itself fails). `bad/expected.json` says what each must produce; `_torch_load_1_13` records what real torch.load raised |
 | hostile/ | hostile pickles built from raw opcodes; `hostile/expected.json` lists the globals each must flag. NEVER load these with Python |
 
@@ -1794,6 +1795,34 @@ def self_test() -> None:
     assert pb_varint(300) == b"\xac\x02"
 
 
+def build_tutorial(out: Path) -> Dict[str, Any]:
+    """The PyTorch tutorial layout ("Saving and loading a general checkpoint"): epoch, model and
+    optimizer state dicts and the loss, no step; expected.json from torch.load."""
+    folder = out / "tutorial"
+    folder.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(7)
+    model = make_model(7)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x = torch.randn(4, 8)
+    for _ in range(3):
+        optimizer.zero_grad()
+        model(x).pow(2).mean().backward()
+        optimizer.step()
+    path = folder / "checkpoint.pt"
+    torch_save({"epoch": 7, "model_state_dict": model.state_dict(), "optimizer_state_dict": optimizer.state_dict(), "loss": 0.25}, path)
+    back = torch_load(path)
+    expected = {
+        "kind": "generic",
+        "epoch": back["epoch"],
+        "loss": back["loss"],
+        "model_tensors": len(back["model_state_dict"]),
+        "model_parameters": int(sum(t.numel() for t in back["model_state_dict"].values())),
+        "optimizer_param_states": len(back["optimizer_state_dict"]["state"]),
+    }
+    write_json(folder / "checkpoint.pt.expected.json", expected)
+    return expected
+
+
 def build_all(out: Path) -> Dict[str, Any]:
     """Remove the folders this script owns under ``out`` and write every fixture again."""
     out.mkdir(parents=True, exist_ok=True)
@@ -1809,6 +1838,7 @@ def build_all(out: Path) -> Dict[str, Any]:
     summary["enstack_run"] = build_enstack_run(out)
     summary["hf_trainer"] = build_hf_trainer(out)
     summary["lightning"] = build_lightning(out)
+    summary["tutorial"] = build_tutorial(out)
     summary["bad"] = build_bad(out, out / "enstack" / "last_checkpoint" / "training_state.pth")
     summary["hostile"] = build_hostile(out, out / "torch_legacy_format" / "last_checkpoint" / "training_state.pth")
     (out / "README.md").write_text(README, encoding="utf-8")

@@ -120,6 +120,27 @@ describe.skipIf(!existsSync(REALWORLD))('real-world files parse (../shared/realw
       }
     }
     const ckpt = summaries.find((x) => x.name === 'checkpoint.pt')!;
+    const e = JSON.parse(readFileSync(join(dir, 'checkpoint.pt.expected.json'), 'utf8')) as { summary: { epoch: number; optimizer_state_dict: { state: Record<string, unknown> } } };
     expect(ckpt.model?.tensors).toBe(4);
+    // the tutorial layout: epoch without step, optimizer state without param_groups
+    expect(ckpt.progress?.epoch).toBe(e.summary.epoch);
+    expect(ckpt.progress?.stepSaved).toBe(false);
+    expect(ckpt.progress?.status).toBe('unknown');
+    expect(ckpt.optimizer?.paramStates).toBe(Object.keys(e.summary.optimizer_state_dict.state).length);
+  });
+});
+
+describe('the PyTorch tutorial layout (epoch, no step)', () => {
+  test('own fixture: epoch shown, step not saved, optimizer and model read', async () => {
+    const dir = join(OWN, 'tutorial');
+    const e = JSON.parse(readFileSync(join(dir, 'checkpoint.pt.expected.json'), 'utf8')) as { epoch: number; model_parameters: number; model_tensors: number; optimizer_param_states: number };
+    const { summaries } = await analyzeFolder(dir);
+    const s = summaries[0];
+    expect(s.kind).toBe('generic');
+    expect(s.progress).toMatchObject({ epoch: e.epoch, stepSaved: false, status: 'unknown' });
+    expect(s.model?.parameters).toBe(e.model_parameters);
+    expect(s.model?.tensors).toBe(e.model_tensors);
+    expect(s.optimizer?.paramStates).toBe(e.optimizer_param_states);
+    expect(s.repair.eligible).toBe(false);
   });
 });

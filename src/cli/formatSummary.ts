@@ -53,7 +53,7 @@ export function formatSummary(s: CheckpointSummary): string[] {
   if (p?.note) lines.push(`  (${p.note})`);
   if (p) {
     lines.push(row('epoch', int(p.epoch)));
-    lines.push(row('step', int(p.step)));
+    lines.push(row('step', p.stepSaved === false ? 'not saved' : int(p.step)));
     lines.push(row('batches per epoch', p.totalBatches ? int(p.totalBatches) : 'not saved'));
     lines.push(row('progress', p.status === 'complete' ? 'complete' : p.progressPercent !== undefined ? percent(p.progressPercent) : 'progress unknown'));
     lines.push(row('remaining batches', int(p.remainingBatches)));

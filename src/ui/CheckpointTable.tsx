@@ -48,7 +48,7 @@ function toRow(e: CheckpointEntry): Row {
     path: e.path,
     framework: s ? FRAMEWORKS[s.kind] ?? s.kind : '…',
     epoch: p?.epoch,
-    step: p?.step,
+    step: p?.stepSaved === false ? undefined : p?.step,
     totalBatches: p?.totalBatches || undefined,
     progress: p?.progressPercent,
     status: !s ? 'reading' : s.problems.length && !p ? 'unreadable' : p?.status ?? 'unknown',

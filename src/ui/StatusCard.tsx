@@ -87,7 +87,7 @@ function CardBody({ s }: { s: CheckpointSummary }) {
       <FieldList
         items={[
           { label: 'Epoch', value: int(p?.epoch), testId: 'epoch' },
-          { label: 'Step', value: int(p?.step), testId: 'step' },
+          { label: 'Step', value: p?.stepSaved === false ? 'not saved' : int(p?.step), testId: 'step' },
           { label: s.kind === 'hf-trainer' ? 'Update steps per epoch' : 'Batches per epoch', value: p?.totalBatches ? int(p.totalBatches) : p ? 'not saved' : '—', testId: 'total-batches' },
           { label: 'Progress', value: percent(p?.progressPercent) },
           { label: 'Remaining batches', value: int(p?.remainingBatches), testId: 'remaining' },

@@ -47,7 +47,27 @@ export async function readGenericCheckpoint(ctx: AnalysisContext, path: string):
   if (!state) return { kind: 'unreadable', repair: NOT_REPAIRABLE };
   if (hasEpochAndStep(state.value)) return readEnstackCheckpoint(ctx, path, 'generic');
   const optimizer = await summarizeOptimizer(ctx.open(path), state, dictGet(state.value, 'optimizer_state_dict') ?? dictGet(state.value, 'optimizer'));
-  return { kind: 'generic', optimizer, model: summarizeStateDict(path, state.value), repair: repairOf(state, path) };
+  return { kind: 'generic', progress: epochOnly(state), optimizer, model: summarizeStateDict(path, state.value), repair: repairOf(state, path) };
+}
+
+/**
+ * The PyTorch tutorial layout (`torch.save({'epoch': ..., 'model_state_dict': ..., ...})`) saves
+ * an epoch and no step: the epoch is shown, and where a resume starts is the script's decision.
+ */
+function epochOnly(state: TorchFile): TrainingProgress | undefined {
+  const e = dictGet(state.value, 'epoch');
+  if (!e || e.kind !== 'int' || typeof e.value !== 'number') return undefined;
+  return {
+    epoch: e.value,
+    step: 0,
+    stepSaved: false,
+    totalBatches: undefined,
+    status: 'unknown',
+    progressPercent: undefined,
+    remainingBatches: undefined,
+    resume: { epoch: e.value + 1, step: 0, text: `follow the training script: only epoch ${e.value} was saved, usually after finishing it, so most scripts start epoch ${e.value + 1}` },
+    note: 'Only the epoch was saved (no step or batches per epoch): how far into it the save was made cannot be told.',
+  };
 }
 
 /** Lightning's counters as the common progress shape; epochs stay 0-based as Lightning saves them. */

@@ -35,6 +35,8 @@ export interface TrainingProgress {
   readonly resume: ResumePoint;
   /** Why progress cannot be determined, when it cannot. */
   readonly note?: string;
+  /** False when only the epoch was saved (no step): `step` is then 0 and means nothing. */
+  readonly stepSaved?: boolean;
 }
 
 /** Optimizer state summary (torch.optim `state_dict()`: `state` + `param_groups`). */

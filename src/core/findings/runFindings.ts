@@ -41,7 +41,8 @@ export function resumeCheckpoint(summaries: readonly CheckpointSummary[]): Check
 /** All findings, most important first. */
 export function runFindings(input: FindingsInput): Finding[] {
   const out: Finding[] = [];
-  const withProgress = input.summaries.filter((s): s is Progressed => s.progress !== undefined);
+  // an epoch without a step cannot be placed against other checkpoints
+  const withProgress = input.summaries.filter((s): s is Progressed => s.progress !== undefined && s.progress.stepSaved !== false);
   const regular = withProgress.filter((s) => !isLeftover(s.name));
   const last = resumeCheckpoint(regular) as Progressed | undefined;
 
