@@ -62,3 +62,26 @@ test('a dangerous file: red banner with the global, harmless fields still shown'
   await expect(card.getByTestId('step')).toHaveText('5');
   await expect(card.getByTestId('safety-finding').filter({ hasText: /system/ }).first()).toContainText(/at byte \d+/);
 });
+
+test('"Check every byte" reads the tensor data too and names a damaged storage', async ({ page }) => {
+  const src = join(OWN_FIXTURES, 'enstack', 'last_checkpoint', 'training_state.pth');
+  const bytes = readFileSync(src);
+  // flip one byte inside the data of storage data/1 (its local header comes first in the file)
+  const damaged = Buffer.from(bytes);
+  const name = bytes.indexOf(Buffer.from('training_state/data/1'));
+  const header = name - 30;
+  expect(bytes.readUInt32LE(header)).toBe(0x04034b50);
+  const data = header + 30 + bytes.readUInt16LE(header + 26) + bytes.readUInt16LE(header + 28);
+  damaged[data + 3] ^= 0x01;
+  await page.goto('./');
+  await page.getByTestId('files-input').setInputFiles([{ name: 'training_state.pth', mimeType: 'application/octet-stream', buffer: bytes }]);
+  const card = page.getByTestId('status-card');
+  await card.getByText(/^Files \(/).click();
+  await card.getByRole('button', { name: /Check every byte of training_state\.pth/ }).click();
+  await expect(card.getByTestId('crc-ok')).toContainText('entries match their CRC-32');
+  await page.getByRole('button', { name: 'Clear all' }).click();
+  await page.getByTestId('files-input').setInputFiles([{ name: 'training_state.pth', mimeType: 'application/octet-stream', buffer: damaged }]);
+  await page.getByTestId('status-card').getByText(/^Files \(/).click();
+  await page.getByTestId('status-card').getByRole('button', { name: /Check every byte/ }).click();
+  await expect(page.getByTestId('crc-bad')).toContainText('CRC-32 does not match');
+});

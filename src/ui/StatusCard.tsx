@@ -5,6 +5,7 @@
  */
 import type { CheckpointSummary } from '../core/conventions/summary';
 import { useCheckpoints, type CheckpointEntry } from '../store/checkpointStore';
+import { CrcCheck } from './CrcCheck';
 import { FieldList } from './FieldList';
 import { bytes, count, int, lr, metric4, percent } from './format';
 import { HfDetails } from './HfDetails';
@@ -154,6 +155,7 @@ function CardBody({ s }: { s: CheckpointSummary }) {
             ))}
           </tbody>
         </table>
+        {s.files.filter((f) => f.format === 'torch.save zip' && loaded.has(f.path)).map((f) => <CrcCheck key={f.path} path={f.path} />)}
       </details>
       {torchFiles.length ? (
         <details className="section">

@@ -3,6 +3,7 @@
  * callback, repairs are request/response promises.
  */
 import type { SearchHit, TreeNode } from '../core/tree/valueTree';
+import type { CrcReport } from '../core/zip/verifyCrcs';
 import type { BatchMessage, DroppedBlob, RepairOutcome, WorkerRequest, WorkerResponse } from './protocol';
 
 type Pending = { resolve: (v: never) => void; reject: (e: Error) => void };
@@ -10,7 +11,8 @@ type Pending = { resolve: (v: never) => void; reject: (e: Error) => void };
 type CallBody =
   | Omit<Extract<WorkerRequest, { type: 'repair' }>, 'request'>
   | Omit<Extract<WorkerRequest, { type: 'tree-children' }>, 'request'>
-  | Omit<Extract<WorkerRequest, { type: 'tree-search' }>, 'request'>;
+  | Omit<Extract<WorkerRequest, { type: 'tree-search' }>, 'request'>
+  | Omit<Extract<WorkerRequest, { type: 'verify-crcs' }>, 'request'>;
 
 /** Owns the worker. */
 export class ParserClient {
@@ -39,6 +41,7 @@ export class ParserClient {
       else if (m.type === 'repaired') p.resolve(m.outcome as never);
       else if (m.type === 'tree-children') p.resolve({ nodes: m.nodes, total: m.total } as never);
       else if (m.type === 'tree-search') p.resolve({ hits: m.hits, complete: m.complete } as never);
+      else if (m.type === 'crcs') p.resolve(m.report as never);
     };
     return worker;
   }
@@ -75,6 +78,11 @@ export class ParserClient {
   /** A page of children of a node of a torch file's value tree. */
   treeChildren(path: string, node: number[], offset = 0, limit = 500): Promise<{ nodes: TreeNode[]; total: number }> {
     return this.call({ type: 'tree-children', path, node, offset, limit });
+  }
+
+  /** Check every CRC-32 of a dropped torch zip (reads the whole file, in the worker). */
+  verifyCrcs(path: string): Promise<CrcReport> {
+    return this.call({ type: 'verify-crcs', path });
   }
 
   /** Search a torch file's value tree. */

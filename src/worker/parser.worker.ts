@@ -6,6 +6,9 @@ import { analyzeDrop } from './analyzeDrop';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 import { repairFile } from './repairFile';
 import { TreeService } from './treeService';
+import { blobSource } from '../core/bytes/byteSource';
+import { readZipIndex } from '../core/zip/zipReader';
+import { verifyCrcs } from '../core/zip/verifyCrcs';
 
 const cancelled = new Set<number>();
 /** Every dropped file by path, kept for repairs. */
@@ -47,6 +50,13 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
   if (msg.type === 'tree-children') {
     trees.children(msg.path, msg.node, msg.offset, msg.limit).then(
       (r) => post({ type: 'tree-children', request: msg.request, ...r }),
+      (e: unknown) => post({ type: 'tree-failed', request: msg.request, message: describeError(e) }),
+    );
+  }
+  if (msg.type === 'verify-crcs') {
+    const file = files.get(msg.path);
+    (file ? readZipIndex(blobSource(file, msg.path)).then((index) => verifyCrcs(blobSource(file, msg.path), index)) : Promise.reject(new Error(`${msg.path} is no longer loaded: drop it again.`))).then(
+      (report) => post({ type: 'crcs', request: msg.request, report }),
       (e: unknown) => post({ type: 'tree-failed', request: msg.request, message: describeError(e) }),
     );
   }

@@ -7,6 +7,7 @@ import type { OtherFolder } from '../core/folder/plan';
 import type { RepairChange } from '../core/repair/markEpochComplete';
 import type { EventFileScalars } from '../core/tensorboard/eventFile';
 import type { SearchHit, TreeNode } from '../core/tree/valueTree';
+import type { CrcReport } from '../core/zip/verifyCrcs';
 
 /** A dropped file with its path relative to the drop. */
 export interface DroppedBlob {
@@ -24,6 +25,8 @@ export type WorkerRequest =
   | { readonly type: 'repair'; readonly request: number; readonly path: string; readonly epoch: number }
   /** A page of the children of the value at `node` (child indices) in the torch file at `path`. */
   | { readonly type: 'tree-children'; readonly request: number; readonly path: string; readonly node: number[]; readonly offset: number; readonly limit: number }
+  /** Check every CRC-32 of the torch zip at `path` (reads the whole file). */
+  | { readonly type: 'verify-crcs'; readonly request: number; readonly path: string }
   /** Search the value tree of the torch file at `path`. */
   | { readonly type: 'tree-search'; readonly request: number; readonly path: string; readonly query: string };
 
@@ -62,7 +65,8 @@ export type WorkerResponse =
   | { readonly type: 'repair-failed'; readonly request: number; readonly message: string }
   | { readonly type: 'tree-children'; readonly request: number; readonly nodes: TreeNode[]; readonly total: number }
   | { readonly type: 'tree-search'; readonly request: number; readonly hits: SearchHit[]; readonly complete: boolean }
-  | { readonly type: 'tree-failed'; readonly request: number; readonly message: string };
+  | { readonly type: 'tree-failed'; readonly request: number; readonly message: string }
+  | { readonly type: 'crcs'; readonly request: number; readonly report: CrcReport };
 
 /** The responses that belong to an analysis batch. */
 export type BatchMessage = Extract<WorkerResponse, { batch: number }>;
