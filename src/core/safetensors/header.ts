@@ -44,7 +44,8 @@ export async function readSafetensorsHeader(src: ByteSource): Promise<Safetensor
   if (lenBytes.length < 8) throw new CheckpointFormatError('truncated', src.name, 'the file is shorter than the 8-byte safetensors header length.');
   const n = u64(lenBytes, 0);
   if (n > MAX_SAFETENSORS_HEADER || 8 + n > src.size) {
-    throw new CheckpointFormatError('bad-safetensors', src.name, `the safetensors header claims ${n} bytes, more than the file holds: the file is truncated or not safetensors.`);
+    const exact = new DataView(lenBytes.buffer, lenBytes.byteOffset, 8).getBigUint64(0, true); // printed exactly, not rounded
+    throw new CheckpointFormatError('bad-safetensors', src.name, `the safetensors header claims ${exact} bytes, more than the file holds: the file is truncated or not safetensors.`);
   }
   const text = new TextDecoder().decode(await src.read(8, n));
   let json: unknown;
