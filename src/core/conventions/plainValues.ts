@@ -157,6 +157,27 @@ function pyString(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 }
 
+/**
+ * None, bool, int, float and complex as Python prints them (`None`, `True`, `1.5`, `nan`,
+ * `(1+-2j)` written `(1-2j)`); undefined for every other kind.
+ */
+export function scalarText(v: PyValue): string | undefined {
+  switch (v.kind) {
+    case 'none':
+      return 'None';
+    case 'bool':
+      return v.value ? 'True' : 'False';
+    case 'int':
+      return String(v.value);
+    case 'float':
+      return pyNumber(v.value);
+    case 'complex':
+      return `(${pyNumber(v.real)}${v.imag < 0 || Object.is(v.imag, -0) ? '' : '+'}${pyNumber(v.imag)}j)`;
+    default:
+      return undefined;
+  }
+}
+
 /** A float as Python prints it (`nan`, `inf`, `-inf`, else the shortest round-trip digits). */
 export function pyNumber(x: number): string {
   if (Number.isNaN(x)) return 'nan';
@@ -205,15 +226,11 @@ function renderText(v: PyValue, depth: number, left: { nodes: number; readonly c
   const items = (xs: PyValue[]): string => (xs.length > 20 ? [...each(xs.slice(0, 20), r), `… ${xs.length - 20} more`] : each(xs, r)).join(', ');
   switch (v.kind) {
     case 'none':
-      return 'None';
     case 'bool':
-      return v.value ? 'True' : 'False';
     case 'int':
-      return String(v.value);
     case 'float':
-      return pyNumber(v.value);
     case 'complex':
-      return `(${pyNumber(v.real)}+${pyNumber(v.imag)}j)`;
+      return scalarText(v) as string;
     case 'str':
       return pyString(v.value.length > left.chars ? v.value.slice(0, left.chars) : v.value);
     case 'bytes':

@@ -3,7 +3,7 @@
  * each, addressing by child indices, and a bounded search. Cycles (possible through the memo) and
  * depth are handled: nothing here recurses on the value structure.
  */
-import { keyText, pyNumber } from '../conventions/plainValues';
+import { keyText, scalarText } from '../conventions/plainValues';
 import { typeName, type PyValue } from '../pickle/values';
 import { plural } from '../display/plural';
 
@@ -62,15 +62,11 @@ function shortString(s: string, max = 120): string {
 export function previewOf(v: PyValue): string {
   switch (v.kind) {
     case 'none':
-      return 'None';
     case 'bool':
-      return v.value ? 'True' : 'False';
     case 'int':
-      return String(v.value);
     case 'float':
-      return pyNumber(v.value);
     case 'complex':
-      return `(${pyNumber(v.real)}${v.imag < 0 ? '' : '+'}${pyNumber(v.imag)}j)`;
+      return scalarText(v) as string;
     case 'str':
       return shortString(v.value);
     case 'bytes':
