@@ -12,7 +12,7 @@ import type { CheckpointSummary, TrainingProgress } from '../conventions/summary
 import { fileWithRole } from '../folder/plan';
 import { dictGet } from '../pickle/values';
 import type { TorchFile } from '../torch/torchFile';
-import { torchFileFindings, type AnalysisContext } from './context';
+import type { AnalysisContext } from './context';
 import { readModel } from './weights';
 
 /** The convention-specific part of a summary. */
@@ -21,8 +21,9 @@ export type ConventionPart = Omit<CheckpointSummary, 'id' | 'name' | 'path' | 'f
 const NOT_REPAIRABLE = { eligible: false, reason: 'no readable training state' } as const;
 
 /** Whether "mark epoch complete" applies to a parsed state file. */
-function repairOf(state: TorchFile, path: string): CheckpointSummary['repair'] {
-  if (torchFileFindings(path, state).some((f) => f.verdict === 'dangerous')) {
+function repairOf(ctx: AnalysisContext, state: TorchFile, path: string): CheckpointSummary['repair'] {
+  // the file's findings were collected when it was loaded
+  if (ctx.findings.some((f) => f.file === path && f.verdict === 'dangerous')) {
     return { eligible: false, reason: 'this file would run code when loaded, so ckptview will not write a new copy of it' };
   }
   if (state.format === 'pickle') return { eligible: false, reason: 'this is a plain pickle, not a torch.save file; ckptview repairs torch.save files only' };
@@ -38,7 +39,7 @@ export async function readEnstackCheckpoint(ctx: AnalysisContext, path: string, 
   if (!state) return { kind: 'unreadable', model, repair: NOT_REPAIRABLE };
   const s = await readEnstackState(ctx.open(path), state);
   for (const w of s.warnings) ctx.warnings.push(w);
-  return { kind, progress: s.progress, bestValF1: s.bestValF1, bestValAcc: s.bestValAcc, optimizer: s.optimizer, scheduler: s.scheduler, scaler: s.scaler, history: s.history, model, repair: repairOf(state, path) };
+  return { kind, progress: s.progress, bestValF1: s.bestValF1, bestValAcc: s.bestValAcc, optimizer: s.optimizer, scheduler: s.scheduler, scaler: s.scaler, history: s.history, model, repair: repairOf(ctx, state, path) };
 }
 
 /** Any other torch.save file: its state-dict tensors, optimizer, and epoch/step when it has them. */
@@ -47,7 +48,7 @@ export async function readGenericCheckpoint(ctx: AnalysisContext, path: string):
   if (!state) return { kind: 'unreadable', repair: NOT_REPAIRABLE };
   if (hasEpochAndStep(state.value)) return readEnstackCheckpoint(ctx, path, 'generic');
   const optimizer = await summarizeOptimizer(ctx.open(path), state, dictGet(state.value, 'optimizer_state_dict') ?? dictGet(state.value, 'optimizer'));
-  return { kind: 'generic', progress: epochOnly(state), optimizer, model: summarizeStateDict(path, state.value), repair: repairOf(state, path) };
+  return { kind: 'generic', progress: epochOnly(state), optimizer, model: summarizeStateDict(path, state.value), repair: repairOf(ctx, state, path) };
 }
 
 /**
