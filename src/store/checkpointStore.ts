@@ -57,6 +57,11 @@ export interface CheckpointState {
   clear(): void;
 }
 
+/** The summaries read so far, in table order (pending checkpoints left out). */
+export function loadedSummaries(s: Pick<CheckpointState, 'order' | 'entries'>): CheckpointSummary[] {
+  return s.order.flatMap((id) => (s.entries[id]?.summary ? [s.entries[id].summary as CheckpointSummary] : []));
+}
+
 /**
  * Apply one worker message to the state: the part of the state it changes. Pure, so a burst of
  * messages can be applied in one store update (see `receiveMany`).

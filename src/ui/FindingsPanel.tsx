@@ -1,7 +1,7 @@
 /** Findings across the loaded checkpoints, with the evidence and what to do, and the dataset-size input. */
 import { useId, useMemo, useState } from 'react';
 import { runFindings } from '../core/findings/runFindings';
-import { useCheckpoints } from '../store/checkpointStore';
+import { loadedSummaries, useCheckpoints } from '../store/checkpointStore';
 
 export function FindingsPanel() {
   const order = useCheckpoints((s) => s.order);
@@ -15,7 +15,7 @@ export function FindingsPanel() {
   const [text, setText] = useState(current === undefined ? '' : String(current));
   const invalid = text.trim() !== '' && !/^\d+$/.test(text.trim()) ? 'Enter a whole number of batches, e.g. 1270.' : text.trim() !== '' && Number(text) === 0 ? 'Batches per epoch must be 1 or more.' : undefined;
   const findings = useMemo(() => {
-    const summaries = order.flatMap((id) => (entries[id]?.summary ? [entries[id].summary!] : []));
+    const summaries = loadedSummaries({ order, entries });
     return runFindings({ summaries, otherFolders, files: [...files].map(([path, b]) => ({ path, size: b.size })), currentBatchesPerEpoch: current });
   }, [order, entries, otherFolders, files, current]);
   return (

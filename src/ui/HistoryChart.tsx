@@ -6,7 +6,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { buildSeries } from '../core/history/series';
-import { useCheckpoints } from '../store/checkpointStore';
+import { loadedSummaries, useCheckpoints } from '../store/checkpointStore';
 import { downloadBlob } from './downloads';
 
 const COLORS = ['#2b59c3', '#d9480f', '#2f9e44', '#ae3ec9', '#1098ad', '#f08c00', '#e64980', '#5c7cfa', '#868e96', '#0ca678'];
@@ -87,7 +87,7 @@ export function HistoryChart() {
   const order = useCheckpoints((s) => s.order);
   const entries = useCheckpoints((s) => s.entries);
   const scalars = useCheckpoints((s) => s.scalars);
-  const series = useMemo(() => buildSeries(order.flatMap((id) => (entries[id]?.summary ? [entries[id].summary!] : [])), scalars), [order, entries, scalars]);
+  const series = useMemo(() => buildSeries(loadedSummaries({ order, entries }), scalars), [order, entries, scalars]);
   const [hidden, setHidden] = useState<Record<string, boolean>>({});
   const box = useRef<HTMLDivElement>(null);
   if (series.length === 0) return null;

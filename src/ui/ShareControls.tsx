@@ -4,13 +4,12 @@
  */
 import { useState } from 'react';
 import { encodeSnapshot, makeSnapshot } from '../core/share/snapshot';
-import { useCheckpoints } from '../store/checkpointStore';
+import { loadedSummaries, useCheckpoints } from '../store/checkpointStore';
 
 /** Build the share URL of what is loaded now. */
 export function currentShareUrl(includePaths: boolean): string {
   const st = useCheckpoints.getState();
-  const summaries = st.order.flatMap((id) => (st.entries[id]?.summary ? [st.entries[id].summary!] : []));
-  const fragment = encodeSnapshot(makeSnapshot(summaries, st.otherFolders, st.scalars, includePaths));
+  const fragment = encodeSnapshot(makeSnapshot(loadedSummaries(st), st.otherFolders, st.scalars, includePaths));
   return `${location.origin}${location.pathname}${location.search}${fragment}`;
 }
 
