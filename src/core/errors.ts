@@ -60,7 +60,3 @@ export class CheckpointFormatError extends Error {
   }
 }
 
-/** True when `e` is a {@link CheckpointFormatError} (also across worker message boundaries by name). */
-export function isFormatError(e: unknown): e is CheckpointFormatError {
-  return e instanceof CheckpointFormatError;
-}

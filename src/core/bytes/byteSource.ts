@@ -73,16 +73,6 @@ export function countingSource(inner: ByteSource): { source: ByteSource; stats: 
   };
 }
 
-/** A window `[offset, offset+length)` of another source, seen as a source of its own. */
-export function sliceSource(inner: ByteSource, offset: number, length: number, name = inner.name): ByteSource {
-  const size = Math.max(0, Math.min(length, inner.size - offset));
-  return {
-    name,
-    size,
-    read: (o, l) => inner.read(offset + clamp(o, size), clamp(o + l, size) - clamp(o, size)),
-  };
-}
-
 function clamp(v: number, max: number): number {
   return v < 0 ? 0 : v > max ? max : v;
 }

@@ -51,14 +51,9 @@ export function summarizeSafetensors(file: string, headers: SafetensorsHeader | 
 }
 
 /**
- * The tensors of a state dict: the root dict itself, or the dict under `state_dict` /
- * `model_state_dict` / `model` when the root wraps one.
+ * The tensors of a state dict with their keys: the root dict itself, or the dict under
+ * `state_dict` / `model_state_dict` / `model` when the root wraps one.
  */
-export function stateDictTensors(root: PyValue): TensorValue[] {
-  return stateDictEntries(root).map(([, t]) => t);
-}
-
-/** {@link stateDictTensors} with their keys. */
 export function stateDictEntries(root: PyValue): [string, TensorValue][] {
   const candidates = [root, dictGet(root, 'state_dict'), dictGet(root, 'model_state_dict'), dictGet(root, 'model')];
   for (const c of candidates) {

@@ -3,6 +3,7 @@
  * actually is (an HTML error page saved by a failed Google Drive download, a Git LFS pointer...).
  */
 import { CheckpointFormatError } from '../errors';
+import { looksLikeZip } from '../zip/zipReader';
 
 /** What the first bytes say a file is. */
 export type SniffedKind = 'zip' | 'pickle' | 'empty' | 'html' | 'lfs-pointer' | 'json' | 'safetensors' | 'unknown';
@@ -10,7 +11,7 @@ export type SniffedKind = 'zip' | 'pickle' | 'empty' | 'html' | 'lfs-pointer' | 
 /** Guess the kind of a file from its first bytes (up to 512) and its size in bytes. */
 export function sniff(head: Uint8Array, size: number): SniffedKind {
   if (size === 0) return 'empty';
-  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
+  if (looksLikeZip(head)) return 'zip';
   const text = asciiPrefix(head);
   if (text.startsWith('version https://git-lfs')) return 'lfs-pointer';
   const lower = text.trimStart().toLowerCase();
