@@ -5,6 +5,9 @@
  */
 import type { HfTrainerSummary } from './hfTrainer';
 import type { LightningSummary } from './lightning';
+import type { SafetySummary } from '../safety/types';
+
+export type { GlobalFinding, SafetySummary, SafetyVerdict } from '../safety/types';
 
 /** Which convention recognised the checkpoint. */
 export type CheckpointKind = 'enstack' | 'hf-trainer' | 'lightning' | 'generic' | 'weights' | 'unreadable';
@@ -90,33 +93,6 @@ export interface ModelSummary {
   readonly adapter?: Record<string, string>;
   /** The first tensors: name, dtype, shape (at most 200). */
   readonly tensorList?: { name: string; dtype: string; shape: number[] }[];
-}
-
-/** Safety verdict of the pickles a checkpoint holds (see `safety/scan.ts`). */
-export type SafetyVerdict = 'safe' | 'weights-only-rejects' | 'dangerous';
-
-/** One imported global in a pickle, with its verdict and where it is. */
-export interface GlobalFinding {
-  readonly file: string;
-  readonly member?: string;
-  /** Which pickle of the file: `data.pkl`, `magic number`, `object`, a nested pickle... */
-  readonly pickle: string;
-  /** Offset of the importing opcode in the pickle stream (from the start of data.pkl or the file). */
-  readonly offset: number;
-  /** `module.name`. */
-  readonly name: string;
-  readonly opcode: string;
-  readonly called: boolean;
-  readonly verdict: 'allowed' | 'harmless' | 'unknown' | 'dangerous';
-  readonly reason: string;
-}
-
-/** Safety report over every pickle of one checkpoint. */
-export interface SafetySummary {
-  readonly verdict: SafetyVerdict;
-  /** Would `torch.load(weights_only=True)` (PyTorch >= 2.6) accept every file? */
-  readonly weightsOnlyLoads: boolean;
-  readonly findings: GlobalFinding[];
 }
 
 /** One file belonging to a checkpoint. */

@@ -4,7 +4,7 @@
  * Also the weights_only verdict: `torch.load(weights_only=True)` (PyTorch >= 2.6) accepts a file
  * only when every global is on its allowlist.
  */
-import type { GlobalFinding, SafetySummary } from '../conventions/summary';
+import type { GlobalFinding, SafetySummary } from './types';
 import type { GlobalRef } from '../pickle/values';
 import { classifyGlobal } from './globalLists';
 
