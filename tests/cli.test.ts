@@ -74,7 +74,7 @@ function checkBlock(b: string, e: Expected): void {
   expect(field(b, 'scheduler')).toMatch(new RegExp(`^present: last_epoch ${e.scheduler_last_epoch}, lr \\d\\.\\d\\de-\\d+$`));
   expect(field(b, 'grad scaler')).toBe(`present: scale ${e.scaler_scale}`);
   expect(field(b, 'model')).toMatch(new RegExp(`: ${e.model_parameters.toLocaleString('en-US')} parameters \\(float32\\)$`));
-  expect(field(b, 'safety')).toBe('No code, but weights_only rejects it');
+  expect(field(b, 'safety')).toBe('No code runs, but weights_only rejects it');
 }
 
 describe('inspect', () => {
@@ -124,7 +124,7 @@ describe('inspect', () => {
     expect(s.scaler.scale).toBe(e.scaler_scale);
     expect(s.model.parameters).toBe(e.model_parameters);
     expect(s.files.find((f) => f.role === 'training state')?.pickleProtocol).toBe(e.pickle_protocol);
-    expect(s.safety.verdict).toBe('weights-only-rejects');
+    expect(s.safety.verdict).toBe('no-code');
     expect(doc.findings.map((f) => f.id.split(':')[0])).toEqual(['resume']);
     // metadata only: a few KB of a checkpoint folder are read
     expect(doc.bytesRead).toBeGreaterThan(0);

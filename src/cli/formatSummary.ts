@@ -6,16 +6,13 @@
  * and whether "mark epoch complete" applies.
  */
 import type { CheckpointSummary, GlobalFinding, SafetySummary } from '../core/conventions/summary';
+import { conventionLabel } from '../core/conventions/registry';
+import { SAFETY_LABELS } from '../core/safety/labels';
 import { bytes, count, int, lr, metric4, percent, row } from './format';
 
-const FRAMEWORKS: Record<string, string> = { enstack: 'EnStack', 'hf-trainer': 'HF Trainer', lightning: 'Lightning', generic: 'torch.save', weights: 'weights', unreadable: 'unreadable' };
 
-/** The page's safety badge labels. */
-export const SAFETY_LABELS: Record<SafetySummary['verdict'], string> = {
-  safe: 'Safe: loads with weights_only',
-  'weights-only-rejects': 'No code, but weights_only rejects it',
-  dangerous: 'Dangerous: runs code when loaded',
-};
+/** The page's safety badge labels (shared with `src/ui/SafetyBadge.tsx`). */
+export { SAFETY_LABELS };
 
 /** Where a global is imported: `GLOBAL posix.system at byte 57 of training_state/data.pkl (malicious.pth)`. */
 export function describeFinding(f: GlobalFinding): string {
@@ -32,12 +29,20 @@ export function resumeSentence(s: CheckpointSummary): string | undefined {
   return `Status unknown: ${p.resume.text}.`;
 }
 
+/** The first finding of each name (a file may import one name 100,000 times). */
+function firstPerName(findings: readonly GlobalFinding[]): GlobalFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => (seen.has(f.name) ? false : (seen.add(f.name), true)));
+}
+
 function safetyLines(safety: SafetySummary): string[] {
-  const lines = [row('safety', SAFETY_LABELS[safety.verdict])];
+  const lines = [row('safety', SAFETY_LABELS[safety.verdict] ?? String(safety.verdict))];
   const dangerous = safety.findings.filter((f) => f.verdict === 'dangerous');
   for (const f of dangerous) lines.push(row('', `dangerous: ${describeFinding(f)}: ${f.reason}`));
-  const rejected = [...new Set(safety.findings.filter((f) => f.verdict !== 'allowed' && f.verdict !== 'dangerous').map((f) => f.name))];
-  if (rejected.length) lines.push(row('', `outside the weights_only allowlist: ${rejected.join(', ')}`));
+  const unknown = firstPerName(safety.findings.filter((f) => f.verdict === 'unknown'));
+  for (const f of unknown) lines.push(row('', `unknown, treat as code: ${describeFinding(f)}`));
+  const rejected = [...new Set(safety.findings.filter((f) => f.verdict === 'harmless').map((f) => f.name))];
+  if (rejected.length) lines.push(row('', `no code, but outside the weights_only allowlist: ${rejected.join(', ')}`));
   return lines;
 }
 
@@ -46,7 +51,7 @@ export function formatSummary(s: CheckpointSummary): string[] {
   const p = s.progress;
   const lines: string[] = [];
   const status = p ? (p.status === 'complete' ? `epoch ${p.epoch} complete` : p.status === 'incomplete' ? `epoch ${p.epoch} incomplete` : 'status unknown') : s.problems.length ? 'unreadable' : 'status unknown';
-  const tags = s.kind === 'unreadable' ? ['unreadable'] : [FRAMEWORKS[s.kind] ?? s.kind, status];
+  const tags = s.kind === 'unreadable' ? ['unreadable'] : [conventionLabel(s.kind), s.position?.finished ? 'finished' : status];
   lines.push(`${s.name}${s.path && s.path !== s.name ? `  (${s.path})` : ''}  [${[...tags, bytes(s.totalBytes)].join(', ')}]`);
   const sentence = resumeSentence(s);
   if (sentence) lines.push(`  ${sentence}`);
@@ -64,6 +69,16 @@ export function formatSummary(s: CheckpointSummary): string[] {
     lines.push(row('best accuracy', metric4(s.bestValAcc)));
   }
   if (s.bestMetric) lines.push(row(`best ${s.bestMetric.name}`, metric4(s.bestMetric.value)));
+  for (const m of s.metrics ?? []) {
+    if (m.name === 'best_val_f1' || m.name === 'best_val_acc' || m.name === s.bestMetric?.name) continue;
+    lines.push(row(m.name, metric4(m.value)));
+  }
+  const pos = s.position;
+  if (pos?.globalStep !== undefined) lines.push(row(pos.stepUnit === 'iterations' ? 'iterations' : 'global step', int(pos.globalStep)));
+  if (pos?.plannedEpochs !== undefined) lines.push(row('planned epochs', int(pos.plannedEpochs)));
+  if (pos?.finished) lines.push(row('resumable', 'finished: a resume trains nothing'));
+  else if (pos?.resumable === false) lines.push(row('resumable', 'no: the files a resume needs are missing'));
+  for (const f of s.facts ?? []) lines.push(row(f.label, f.value));
   if (p || s.optimizer) {
     lines.push(row('optimizer', s.optimizer ? `present: ${s.optimizer.paramStates} parameter states, ${s.optimizer.steps !== undefined ? `${s.optimizer.steps} steps` : 'step count unknown'}` : 'absent'));
     lines.push(row('scheduler', s.scheduler ? `present: last_epoch ${int(s.scheduler.lastEpoch)}, lr ${lr(s.scheduler.lastLr)}` : 'absent'));

@@ -1,18 +1,27 @@
+/**
+ * The safety verdict as a badge: green only when weights_only loads the file, a plain outlined
+ * badge for "no code runs", amber for "may run code: unknown imports", red for "runs code".
+ */
 import type { SafetySummary } from '../core/conventions/summary';
+import { SAFETY_LABELS } from '../core/safety/labels';
 
-const LABELS: Record<SafetySummary['verdict'], string> = {
-  safe: 'Safe: loads with weights_only',
-  'weights-only-rejects': 'No code, but weights_only rejects it',
-  dangerous: 'Dangerous: runs code when loaded',
-};
+/** Badge labels, the same words as the CLI. */
+const BADGE_LABELS: Readonly<Record<string, string>> = SAFETY_LABELS;
 
-/** The safety verdict of a checkpoint's pickles as a badge, with the findings in its tooltip. */
+/** The safety verdict of a checkpoint's pickles as a badge, with the names behind it in its tooltip. */
 export function SafetyBadge({ safety }: { safety: SafetySummary }) {
-  const rejected = safety.findings.filter((f) => f.verdict !== 'allowed').map((f) => f.name);
-  const title = rejected.length ? `Globals outside the weights_only allowlist: ${[...new Set(rejected)].join(', ')}` : 'Every global is on the weights_only allowlist';
+  const of = (v: string) => [...new Set(safety.findings.filter((f) => f.verdict === v).map((f) => f.name))];
+  const title =
+    safety.verdict === 'dangerous'
+      ? `Runs code: ${of('dangerous').join(', ')}`
+      : safety.verdict === 'unknown'
+        ? `Not known to this viewer, treat as code: ${of('unknown').join(', ')}`
+        : safety.verdict === 'no-code'
+          ? `Reviewed, no code runs; outside the weights_only allowlist: ${of('harmless').join(', ') || 'a plain pickle, which torch.load rejects'}`
+          : 'Every global is on the weights_only allowlist';
   return (
-    <span className={`badge safety-${safety.verdict}`} title={title} data-testid="safety">
-      {LABELS[safety.verdict]}
+    <span className={`badge safety-${safety.verdict}`} title={title} data-testid="safety" role={safety.mayRunCode ? 'alert' : undefined}>
+      {BADGE_LABELS[safety.verdict] ?? safety.verdict}
     </span>
   );
 }

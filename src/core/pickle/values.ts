@@ -20,8 +20,17 @@ export interface GlobalRef {
   readonly name: string;
   /** Offset of the importing opcode in its pickle stream. */
   readonly offset: number;
-  /** The opcode that imported it (pickletools name). */
-  readonly opcode: 'GLOBAL' | 'STACK_GLOBAL' | 'INST';
+  /**
+   * The opcode that imported it (pickletools name), or `READ` for a reader note: not an import but
+   * a way the file is read differently from torch.load (duplicate zip entries, FRAME divergence,
+   * opcodes the weights_only unpickler lacks), carried with the globals so every safety scan sees
+   * it (see `safety/scan.ts`).
+   */
+  readonly opcode: 'GLOBAL' | 'STACK_GLOBAL' | 'INST' | 'READ';
+  /** For `READ` notes: what the note means for the verdict, and the sentence shown. */
+  readonly note?: { readonly level: 'weights-only-rejects' | 'unknown'; readonly text: string };
+  /** Set when the result of calling this global was itself called (e.g. `getattr(x, 'y')(...)`). */
+  resultCalled?: boolean;
   /** Set when REDUCE / NEWOBJ / NEWOBJ_EX / INST / OBJ called it (or BUILD applied state to its result). */
   called: boolean;
   /** False when STACK_GLOBAL operands were not plain strings (the name cannot be resolved statically). */

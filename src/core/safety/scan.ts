@@ -1,12 +1,12 @@
 /**
- * Safety scan of the pickles of a checkpoint: every imported global (GLOBAL, STACK_GLOBAL,
- * INST), its verdict, where it is (file, zip member, opcode offset) and whether it is called.
- * Also the weights_only verdict: `torch.load(weights_only=True)` (PyTorch >= 2.6) accepts a file
- * only when every global is on its allowlist.
+ * Safety scan of the pickles of a checkpoint: every imported global (GLOBAL, STACK_GLOBAL, INST),
+ * its verdict, where it is (file, zip member, opcode offset) and whether it is called; plus the
+ * reader notes (`READ`) that loadTorchFile attaches when a file is read differently from torch.
+ * Then the verdict over all of them (see `types.ts` for what each verdict promises).
  */
-import type { GlobalFinding, SafetySummary } from './types';
+import type { GlobalFinding, SafetySummary, SafetyVerdict } from './types';
 import type { GlobalRef } from '../pickle/values';
-import { classifyGlobal } from './globalLists';
+import { canonicalModule, classifyGlobal, reviewedGlobal, type GlobalVerdict } from './globalLists';
 
 /** A pickle's globals with where the pickle lives. */
 export interface ScannedPickle {
@@ -17,35 +17,53 @@ export interface ScannedPickle {
   readonly globals: readonly GlobalRef[];
 }
 
+/** Public attribute names an enum member may have (no dunder, no private name). */
+const MEMBER_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
 /**
- * `getattr(SomeClass, 'NAME')` is how Python 3.11+ pickles enum members (`enum.Enum.__reduce_ex__`),
- * so a getattr whose every call takes a harmless global and a public attribute name is only a
- * notice; any other use (getattr of getattr, of a module, of a dunder) reaches arbitrary code.
+ * `getattr(EnumClass, 'NAME')` is how Python 3.11+ pickles enum members (CPython
+ * `Lib/enum.py` `Enum.__reduce_ex__`). That use, and only it, runs no code: every call takes a
+ * class on the reviewed list marked as an enum, a public attribute name, and its result is never
+ * called. Any other getattr (of a module, of getattr, of an unknown class, a dunder, a result that
+ * is called) reaches arbitrary code.
  */
-function benignGetattr(g: GlobalRef): boolean {
-  if (g.name !== 'getattr' || (g.module !== 'builtins' && g.module !== '__builtin__') || g.callArgs.length === 0) return false;
+export function enumMemberGetattr(g: GlobalRef): boolean {
+  if (g.name !== 'getattr' || canonicalModule(g.module) !== 'builtins' || !g.resolved || g.callArgs.length === 0 || g.resultCalled) return false;
   return g.callArgs.every((args) => {
     const [target, attr] = args;
-    if (!target || target.kind !== 'global' || !attr || attr.kind !== 'str' || attr.value.startsWith('_')) return false;
-    const v = classifyGlobal(target.ref.module, target.ref.name, target.ref.resolved);
-    return v.verdict === 'harmless' || v.verdict === 'allowed' || v.verdict === 'unknown';
+    if (args.length !== 2 || !target || target.kind !== 'global' || !attr || attr.kind !== 'str' || !MEMBER_NAME.test(attr.value)) return false;
+    return reviewedGlobal(target.ref.module, target.ref.name)?.enumClass === true && target.ref.resolved;
   });
 }
 
-/** Findings for the globals of some pickles (one finding per import site). */
+/** The verdict of one global or reader note. Never throws. */
+export function judgeGlobal(g: GlobalRef): GlobalVerdict {
+  if (g.opcode === 'READ') {
+    const level = g.note?.level ?? 'unknown';
+    return { verdict: level === 'unknown' ? 'unknown' : 'harmless', reason: g.note?.text ?? 'the file is not read as torch reads it' };
+  }
+  if (enumMemberGetattr(g)) {
+    return { verdict: 'harmless', reason: 'getattr of an enum member of a reviewed enum class (how Python 3.11+ pickles enum members): no code runs; weights_only rejects it' };
+  }
+  const v = classifyGlobal(g.module, g.name, g.resolved);
+  if (canonicalModule(g.module) === 'builtins' && g.name === 'getattr') {
+    return { verdict: 'dangerous', reason: 'getattr on something other than a member of a known enum class reaches any attribute of any object, e.g. os.system' };
+  }
+  return v;
+}
+
+/** Findings for the globals of some pickles (one finding per import site). Never throws. */
 export function scanGlobals(pickles: readonly ScannedPickle[]): GlobalFinding[] {
   const out: GlobalFinding[] = [];
   for (const p of pickles) {
     for (const g of p.globals) {
-      const v = benignGetattr(g)
-        ? { verdict: 'unknown' as const, reason: 'getattr of a class attribute (how Python 3.11+ pickles enum members): weights_only rejects it; harmless here' }
-        : classifyGlobal(g.module, g.name, g.resolved);
+      const v = judgeGlobal(g);
       out.push({
         file: p.file,
         member: p.member,
         pickle: p.label,
         offset: g.offset,
-        name: `${g.module}.${g.name}`,
+        name: g.opcode === 'READ' ? g.name : `${g.module}.${g.name}`,
         opcode: g.opcode,
         called: g.called,
         verdict: v.verdict,
@@ -57,15 +75,20 @@ export function scanGlobals(pickles: readonly ScannedPickle[]): GlobalFinding[] 
 }
 
 /**
- * Reduce findings to a verdict. `barePickle`: a file is a plain pickle, which torch.load rejects
- * whatever its globals (no torch.save magic number or archive).
+ * Reduce findings to a verdict: `dangerous` when any finding is, else `unknown` when any is, else
+ * `weights-only` when every finding is `allowed` and the file is not a bare pickle, else `no-code`.
+ * `barePickle`: a file is a plain pickle (no torch.save magic number or archive), which torch.load
+ * rejects whatever its globals, so it never gets `weights-only`.
  */
 export function safetySummary(findings: GlobalFinding[], barePickle = false): SafetySummary {
   const dangerous = findings.some((f) => f.verdict === 'dangerous');
+  const unknown = findings.some((f) => f.verdict === 'unknown');
   const weightsOnlyLoads = !barePickle && findings.every((f) => f.verdict === 'allowed');
-  return {
-    verdict: dangerous ? 'dangerous' : weightsOnlyLoads ? 'safe' : 'weights-only-rejects',
-    weightsOnlyLoads,
-    findings,
-  };
+  const verdict: SafetyVerdict = dangerous ? 'dangerous' : unknown ? 'unknown' : weightsOnlyLoads ? 'weights-only' : 'no-code';
+  return { verdict, weightsOnlyLoads, mayRunCode: dangerous || unknown, findings };
+}
+
+/** True for the verdicts under which loading with `weights_only=False` may run code. */
+export function mayRunCode(verdict: SafetyVerdict): boolean {
+  return verdict === 'dangerous' || verdict === 'unknown';
 }
