@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openFileSource, type NodeFileSource } from '../src/node/fileSource';
-import { parseTrainerState, readHfTrainer, type HfTrainerSummary } from '../src/core/conventions/hfTrainer';
+import { parseTrainerState, readHfTrainer, type HfTrainerSummary } from '../src/core/conventions/hfTrainer/readHfTrainer';
 import { summarizeSafetensors } from '../src/core/conventions/modelWeights';
 import { readSafetensorsHeader } from '../src/core/safetensors/header';
 import { bytesSource } from '../src/core/bytes/byteSource';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countingSource } from '../src/core/bytes/byteSource';
-import { readEnstackState } from '../src/core/conventions/enstack';
+import { readEnstackState } from '../src/core/conventions/enstack/state';
 import { planMarkEpochComplete } from '../src/core/repair/markEpochComplete';
 import { literalBytes } from '../src/core/repair/segments';
 import { verifyRepair } from '../src/core/repair/verifyRepair';

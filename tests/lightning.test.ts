@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openFileSource } from '../src/node/fileSource';
 import { loadTorchFile } from '../src/core/torch/loadTorchFile';
-import { lightningPosition, readLightning, isLightningCheckpoint, type LightningSummary } from '../src/core/conventions/lightning';
+import { lightningPosition, readLightning, isLightningCheckpoint, type LightningSummary } from '../src/core/conventions/lightning/readLightning';
 import type { PlainValue } from '../src/core/conventions/plainValues';
 
 const OWN = join(__dirname, '..', 'fixtures', 'lightning');

@@ -7,6 +7,7 @@ import { analyzeCheckpoint } from '../core/analyze/analyzeCheckpoint';
 import { countingSource, type ByteSource, type ReadStats } from '../core/bytes/byteSource';
 import type { CheckpointSummary } from '../core/conventions/summary';
 import { planDrop, type DroppedFile, type OtherFolder } from '../core/folder/plan';
+import { sniffDrop } from '../core/folder/sniffDrop';
 import { runFindings } from '../core/findings/runFindings';
 import type { Finding } from '../core/findings/types';
 import type { CollectedInputs } from './collectInputs';
@@ -41,7 +42,14 @@ export async function analyzeInputs(inputs: CollectedInputs, options: AnalyzeOpt
     counted.push(c.stats);
     return c.source;
   };
-  const plan = planDrop(inputs.files);
+  const sniffPool = filePool(inputs.absolute, sizes, count);
+  let sniffed;
+  try {
+    sniffed = await sniffDrop(inputs.files, (p) => sniffPool.open(p));
+  } finally {
+    await sniffPool.closeAll();
+  }
+  const plan = planDrop(inputs.files, sniffed);
   const summaries: CheckpointSummary[] = [];
   for (const c of plan.checkpoints) {
     const pool = filePool(inputs.absolute, sizes, count);

@@ -7,7 +7,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { countingSource, type ByteSource } from '../core/bytes/byteSource';
 import { torchFileFindings } from '../core/analyze/context';
-import { hasEpochAndStep, readEnstackState } from '../core/conventions/enstack';
+import { hasEpochAndStep, readEnstackState } from '../core/conventions/enstack/state';
 import { CheckpointFormatError } from '../core/errors';
 import { parseEpochInput, planMarkEpochComplete, type RepairPlan } from '../core/repair/markEpochComplete';
 import { literalBytes } from '../core/repair/segments';

@@ -13,6 +13,7 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { conventionLabel } from '../core/conventions/registry';
 import type { CheckpointEntry } from '../store/checkpointStore';
 import { useCheckpoints } from '../store/checkpointStore';
 import { bytes, int, metric4, percent } from './format';
@@ -23,6 +24,8 @@ interface Row {
   name: string;
   path: string;
   framework: string;
+  /** 0 when the trainer numbers epochs from 0. */
+  epochBase: 0 | 1;
   epoch?: number;
   step?: number;
   totalBatches?: number;
@@ -37,7 +40,6 @@ interface Row {
   pending: boolean;
 }
 
-const FRAMEWORKS: Record<string, string> = { enstack: 'EnStack', 'hf-trainer': 'HF Trainer', lightning: 'Lightning', generic: 'torch.save', unreadable: '—' };
 
 function toRow(e: CheckpointEntry): Row {
   const s = e.summary;
@@ -46,7 +48,8 @@ function toRow(e: CheckpointEntry): Row {
     id: e.id,
     name: e.name,
     path: e.path,
-    framework: s ? FRAMEWORKS[s.kind] ?? s.kind : '…',
+    framework: s ? (s.kind === 'unreadable' ? '—' : conventionLabel(s.kind)) : '…',
+    epochBase: s?.position?.epochBase ?? 1,
     epoch: p?.epoch,
     step: p?.stepSaved === false ? undefined : p?.step,
     totalBatches: p?.totalBatches || undefined,
@@ -71,8 +74,8 @@ const COLUMNS = [
   col.accessor('framework', { header: 'Framework' }),
   col.accessor('epoch', {
     header: 'Epoch',
-    // Lightning counts epochs from 0; the others from 1
-    cell: (c) => (c.row.original.framework === 'Lightning' && c.getValue() !== undefined ? <span title="Lightning counts epochs from 0">{int(c.getValue())} (from 0)</span> : int(c.getValue())),
+    // the trainer's own epoch number; some trainers count from 0
+    cell: (c) => (c.row.original.epochBase === 0 && c.getValue() !== undefined ? <span title={`${c.row.original.framework} counts epochs from 0`}>{int(c.getValue())} (from 0)</span> : int(c.getValue())),
     ...num,
   }),
   col.accessor('step', { header: 'Step', cell: (c) => int(c.getValue()), ...num }),

@@ -1,5 +1,5 @@
 /** Hugging Face Trainer details: Trainer's own resume rule, best metric, eval history, RNG states, training arguments. */
-import type { HfTrainerSummary } from '../core/conventions/hfTrainer';
+import type { HfTrainerSummary } from '../core/conventions/hfTrainer/readHfTrainer';
 import { FieldList } from './FieldList';
 import { int } from './format';
 

@@ -1,5 +1,5 @@
 /** PyTorch Lightning details: loop counters with Lightning's reading, callbacks, hyper-parameters. */
-import type { LightningSummary } from '../core/conventions/lightning';
+import type { LightningSummary } from '../core/conventions/lightning/readLightning';
 import { FieldList } from './FieldList';
 import { int } from './format';
 

@@ -3,6 +3,7 @@
  * optimizer/scheduler/scaler, then sections for the framework's own reading, the model, the
  * safety verdict, the files, the whole value tree, and the repair.
  */
+import { conventionLabel } from '../core/conventions/registry';
 import type { CheckpointSummary } from '../core/conventions/summary';
 import { useCheckpoints, type CheckpointEntry } from '../store/checkpointStore';
 import { CrcCheck } from './CrcCheck';
@@ -20,7 +21,8 @@ import { ValueTree } from './ValueTree';
 
 function StatusBadge({ s }: { s: CheckpointSummary }) {
   const status = s.progress?.status ?? 'unknown';
-  const label = status === 'complete' ? `Epoch ${s.progress?.epoch} complete` : status === 'incomplete' ? `Epoch ${s.progress?.epoch} incomplete` : s.kind === 'weights' ? 'Weights only' : 'Status unknown';
+  const finished = s.position?.finished === true;
+  const label = finished ? 'Finished' : status === 'complete' ? `Epoch ${s.progress?.epoch} complete` : status === 'incomplete' ? `Epoch ${s.progress?.epoch} incomplete` : s.kind === 'weights' ? 'Weights only' : 'Status unknown';
   return <span className={`badge status-${status}`} data-testid="status">{label}</span>;
 }
 
@@ -72,6 +74,9 @@ function ResumeLine({ s }: { s: CheckpointSummary }) {
 
 function CardBody({ s }: { s: CheckpointSummary }) {
   const p = s.progress;
+  const pos = s.position;
+  // metrics not already shown as best F1 / accuracy / the framework's best metric
+  const otherMetrics = (s.metrics ?? []).filter((m) => m.name !== 'best_val_f1' && m.name !== 'best_val_acc' && m.name !== s.bestMetric?.name);
   const loaded = useCheckpoints((st) => st.files);
   const torchFiles = s.files.filter((f) => f.pickleProtocol !== undefined && loaded.has(f.path)).map((f) => f.path);
   const dangerous = s.safety?.verdict === 'dangerous';
@@ -87,9 +92,9 @@ function CardBody({ s }: { s: CheckpointSummary }) {
       <ResumeLine s={s} />
       <FieldList
         items={[
-          { label: 'Epoch', value: int(p?.epoch), testId: 'epoch' },
+          { label: 'Epoch', value: p && pos?.epochBase === 0 ? `${int(p.epoch)} (from 0)` : int(p?.epoch), testId: 'epoch' },
           { label: 'Step', value: p?.stepSaved === false ? 'not saved' : int(p?.step), testId: 'step' },
-          { label: s.kind === 'hf-trainer' ? 'Update steps per epoch' : 'Batches per epoch', value: p?.totalBatches ? int(p.totalBatches) : p ? 'not saved' : '—', testId: 'total-batches' },
+          { label: pos?.stepUnit === 'optimizer steps' ? 'Update steps per epoch' : pos?.stepUnit === 'iterations' ? 'Iterations per epoch' : 'Batches per epoch', value: p?.totalBatches ? int(p.totalBatches) : p ? 'not saved' : '—', testId: 'total-batches' },
           { label: 'Progress', value: percent(p?.progressPercent) },
           { label: 'Remaining batches', value: int(p?.remainingBatches), testId: 'remaining' },
           ...(s.kind === 'enstack' || s.bestValF1 !== undefined || s.bestValAcc !== undefined
@@ -99,6 +104,12 @@ function CardBody({ s }: { s: CheckpointSummary }) {
               ]
             : []),
           ...(s.bestMetric ? [{ label: `Best ${s.bestMetric.name}`, value: metric4(s.bestMetric.value), testId: 'best-metric' }] : []),
+          ...otherMetrics.map((m) => ({ label: `${m.best ? 'Best ' : ''}${m.name}`, value: metric4(m.value), testId: `metric-${m.name}` })),
+          ...(pos?.globalStep !== undefined ? [{ label: pos.stepUnit === 'iterations' ? 'Iterations' : 'Global step', value: int(pos.globalStep), testId: 'global-step' }] : []),
+          ...(pos?.plannedEpochs !== undefined ? [{ label: 'Planned epochs', value: int(pos.plannedEpochs), testId: 'planned-epochs' }] : []),
+          ...(pos && (pos.finished || pos.resumable === false)
+            ? [{ label: 'Resumable', value: pos.finished ? 'finished: a resume trains nothing' : 'no: the files a resume needs are missing', testId: 'resumable' }]
+            : []),
           {
             label: 'Optimizer',
             value: s.optimizer ? `present: ${s.optimizer.paramStates} parameter states, ${s.optimizer.steps !== undefined ? `${s.optimizer.steps} steps` : 'step count unknown'}` : 'absent',
@@ -116,6 +127,12 @@ function CardBody({ s }: { s: CheckpointSummary }) {
         <ul className="warnings" aria-label="Warnings">
           {s.warnings.map((w, i) => <li key={i}>{w}</li>)}
         </ul>
+      ) : null}
+      {s.facts?.length ? (
+        <details className="section" open>
+          <summary>What {conventionLabel(s.kind)} saved</summary>
+          <FieldList items={s.facts.map((f) => ({ label: f.label, value: f.value }))} />
+        </details>
       ) : null}
       {s.hf ? (
         <details className="section" open>
@@ -163,7 +180,7 @@ function CardBody({ s }: { s: CheckpointSummary }) {
           <ValueTree files={torchFiles} />
         </details>
       ) : null}
-      {p && s.kind !== 'hf-trainer' && s.kind !== 'lightning' && s.repair.file && loaded.has(s.repair.file) ? <RepairPanel s={s} /> : s.progress ? <p className="muted repair-absent" data-testid="repair-absent">Mark epoch complete is not available: {s.repair.reason}.</p> : null}
+      {p && s.repair.eligible && s.repair.file && loaded.has(s.repair.file) ? <RepairPanel s={s} /> : s.progress ? <p className="muted repair-absent" data-testid="repair-absent">Mark epoch complete is not available: {s.repair.reason}.</p> : null}
     </>
   );
 }

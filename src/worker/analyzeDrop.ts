@@ -5,6 +5,7 @@
 import { blobSource } from '../core/bytes/byteSource';
 import { analyzeCheckpoint } from '../core/analyze/analyzeCheckpoint';
 import { baseName, planDrop } from '../core/folder/plan';
+import { sniffDrop } from '../core/folder/sniffDrop';
 import { readEventFile } from '../core/tensorboard/eventFile';
 import { CheckpointFormatError } from '../core/errors';
 import type { DroppedBlob, WorkerResponse } from './protocol';
@@ -19,7 +20,8 @@ export async function analyzeDrop(batch: number, dropped: DroppedBlob[], emit: (
   const { files, problems } = await expandArchives(dropped);
   const byPath = new Map(files.map((f) => [f.path, f.file]));
   const sizes = new Map(files.map((f) => [f.path, f.file.size]));
-  const plan = planDrop(files.map((f) => ({ path: f.path, size: f.file.size })));
+  const listed = files.map((f) => ({ path: f.path, size: f.file.size }));
+  const plan = planDrop(listed, await sniffDrop(listed, (p) => blobSource(byPath.get(p) as Blob, p)));
   emit({ type: 'plan', batch, pending: [...problems, ...plan.checkpoints].map((c) => ({ id: c.id, name: c.name, path: c.path })), otherFolders: plan.otherFolders, files: files.map((f) => ({ path: f.path, file: f.file })) });
   for (const summary of problems) emit({ type: 'summary', batch, summary });
   for (const c of plan.checkpoints) {

@@ -1,46 +1,45 @@
 /**
- * Turn one planned checkpoint into a {@link CheckpointSummary}: the convention's reader fills its
- * part; every problem is a sentence naming the file; one bad file never hides the others.
+ * Turn one planned checkpoint into a {@link CheckpointSummary}: the convention the plan names (or,
+ * for a lone torch file, the first convention of the registry whose `matches` accepts its
+ * content) reads it; every problem is a sentence naming the file; one bad file never hides the
+ * others.
  */
+import type { ConventionPart } from '../conventions/convention';
+import { CONVENTIONS, conventionById, roleLabel } from '../conventions/registry';
+import { progressOfPosition } from '../conventions/shared/position';
+import { notRepairable } from '../conventions/shared/repairEligibility';
 import type { CheckpointSummary } from '../conventions/summary';
-import type { CheckpointPlan } from '../folder/plan';
-import { fileWithRole } from '../folder/plan';
+import { BY_CONTENT, type CheckpointPlan } from '../folder/checkpointPlan';
+import { COMMON_ROLE_NAMES } from '../folder/roles';
 import { safetySummary } from '../safety/scan';
 import { AnalysisContext, type FileOpener } from './context';
-import { readEnstackCheckpoint, readGenericCheckpoint, readHfCheckpoint, readLightningCheckpoint, readWeightsCheckpoint, type ConventionPart } from './conventionReaders';
 
 export { torchFileFindings, type FileOpener } from './context';
+
+/** The convention that reads `plan`: the named one, or the first whose `matches` accepts the parsed file. */
+async function conventionFor(ctx: AnalysisContext, plan: CheckpointPlan) {
+  if (plan.convention !== BY_CONTENT) return conventionById(plan.convention);
+  const file = await ctx.loadTorch(plan.files[0].path);
+  if (!file) return undefined;
+  return CONVENTIONS.find((c) => c.matches?.(file));
+}
 
 /**
  * Analyse one checkpoint. Never throws: problems are returned in `problems`.
  * @param sizes file sizes in bytes by path
  */
 export async function analyzeCheckpoint(plan: CheckpointPlan, open: FileOpener, sizes: ReadonlyMap<string, number>): Promise<CheckpointSummary> {
-  const ctx = new AnalysisContext(plan, open, sizes);
-  const state = fileWithRole(plan, 'training-state');
+  const ctx = new AnalysisContext(plan, open, sizes, (role) => roleLabel(role, COMMON_ROLE_NAMES, plan.convention));
   let part: ConventionPart;
   try {
-    switch (plan.convention) {
-      case 'enstack':
-        part = await readEnstackCheckpoint(ctx, state as string, 'enstack');
-        break;
-      case 'hf-trainer':
-        part = await readHfCheckpoint(ctx);
-        break;
-      case 'lightning':
-        part = await readLightningCheckpoint(ctx, state as string);
-        break;
-      case 'weights':
-        part = await readWeightsCheckpoint(ctx);
-        break;
-      default:
-        part = await readGenericCheckpoint(ctx, state as string);
-    }
+    const convention = await conventionFor(ctx, plan);
+    part = convention ? await convention.read(ctx) : { kind: 'unreadable', repair: notRepairable('the checkpoint could not be read') };
   } catch (e) {
     // readers record per-file problems themselves; this is the last line against a bug
-    ctx.fail(state ?? plan.id, e);
-    part = { kind: 'unreadable', repair: { eligible: false, reason: 'the checkpoint could not be read' } };
+    ctx.fail(plan.files[0]?.path ?? plan.id, e);
+    part = { kind: 'unreadable', repair: notRepairable('the checkpoint could not be read') };
   }
+  if (!part.progress && part.position) part = { ...part, progress: progressOfPosition(part.position) };
   const tookPickles = ctx.files.some((f) => f.pickleProtocol !== undefined);
   return {
     id: plan.id,

@@ -6,28 +6,13 @@ import type { ByteSource } from '../bytes/byteSource';
 import { CheckpointFormatError } from '../errors';
 import { problemOf } from '../conventions/plainValues';
 import type { FileProblem, FileSummary, GlobalFinding } from '../conventions/summary';
-import type { CheckpointPlan, FileRole } from '../folder/plan';
+import type { CheckpointPlan } from '../folder/checkpointPlan';
 import { scanGlobals } from '../safety/scan';
 import { loadTorchFile } from '../torch/loadTorchFile';
 import type { TorchFile } from '../torch/torchFile';
 
 /** Opens a dropped file by its path. */
 export type FileOpener = (path: string) => ByteSource;
-
-const ROLE_NAMES: Record<FileRole, string> = {
-  'training-state': 'training state',
-  'trainer-state': 'trainer state',
-  optimizer: 'optimizer state',
-  scheduler: 'scheduler state',
-  scaler: 'grad scaler state',
-  'rng-state': 'RNG state',
-  'training-args': 'training arguments',
-  weights: 'model weights',
-  'weights-index': 'weights index',
-  'adapter-config': 'adapter config',
-  config: 'model config',
-  other: 'other',
-};
 
 /** Largest JSON file read whole (config.json, trainer_state.json), in bytes. */
 export const MAX_JSON_BYTES = 64 * 1024 * 1024;
@@ -51,12 +36,13 @@ export class AnalysisContext {
     readonly plan: CheckpointPlan,
     readonly open: FileOpener,
     sizes: ReadonlyMap<string, number>,
+    roleName: (role: string) => string = (role) => role,
   ) {
-    this.files = plan.files.map((f) => ({ path: f.path, size: sizes.get(f.path) ?? 0, role: ROLE_NAMES[f.role] }));
+    this.files = plan.files.map((f) => ({ path: f.path, size: sizes.get(f.path) ?? 0, role: roleName(f.role) }));
   }
 
   /** Paths of the plan's files with `role`. */
-  paths(role: FileRole): string[] {
+  paths(role: string): string[] {
     return this.plan.files.filter((f) => f.role === role).map((f) => f.path);
   }
 

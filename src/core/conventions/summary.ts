@@ -3,14 +3,17 @@
  * share link show. Plain data only (structured-clone safe): no value trees, no bytes. Numbers may
  * be NaN or ±Infinity (Hugging Face logs them), which plain JSON cannot hold.
  */
-import type { HfTrainerSummary } from './hfTrainer';
-import type { LightningSummary } from './lightning';
+import type { HfTrainerSummary } from './hfTrainer/readHfTrainer';
+import type { LightningSummary } from './lightning/readLightning';
 import type { SafetySummary } from '../safety/types';
 
 export type { GlobalFinding, SafetySummary, SafetyVerdict } from '../safety/types';
 
-/** Which convention recognised the checkpoint. */
-export type CheckpointKind = 'enstack' | 'hf-trainer' | 'lightning' | 'generic' | 'weights' | 'unreadable';
+/**
+ * Which convention recognised the checkpoint: the `id` of a convention in `conventions/registry.ts`
+ * (e.g. `enstack`, `hf-trainer`, `ultralytics`), or `unreadable`.
+ */
+export type CheckpointKind = string;
 
 /** The seed tool's status decision. */
 export type EpochStatus = 'complete' | 'incomplete' | 'unknown';
@@ -40,6 +43,54 @@ export interface TrainingProgress {
   readonly note?: string;
   /** False when only the epoch was saved (no step): `step` is then 0 and means nothing. */
   readonly stepSaved?: boolean;
+}
+
+/**
+ * Where training stands, in one model shared by every convention (`conventions/position.ts`
+ * compares positions only through it). Units: epochs, and `stepUnit` for the steps.
+ */
+export interface TrainingPosition {
+  /** Epochs fully done (a count: 0 = none). Undefined when the trainer saved no epoch. */
+  readonly epochsCompleted: number | undefined;
+  /** The epoch number exactly as the trainer saved it. */
+  readonly epoch: number | undefined;
+  /** 0 when the trainer numbers epochs from 0 (Lightning, Ultralytics, timm), 1 when from 1. */
+  readonly epochBase: 0 | 1;
+  /** What the saved epoch number means, in the trainer's terms (CONVENTIONS.md §1). */
+  readonly epochMeaning: string;
+  /** Steps done in the epoch after the completed ones (0 = at an epoch boundary); undefined when not saved. */
+  readonly stepInEpoch: number | undefined;
+  /** Steps per epoch, when saved or derivable. */
+  readonly stepsPerEpoch: number | undefined;
+  /** What a step counts: batches, optimizer update steps or iterations. */
+  readonly stepUnit: 'batches' | 'optimizer steps' | 'iterations';
+  /** Global step (optimizer updates or iterations over the whole run), when saved. */
+  readonly globalStep: number | undefined;
+  /** Epochs (or steps, for step-based runs) the run was planned for. */
+  readonly plannedEpochs?: number;
+  /** True when the run reached its planned end: a resume trains nothing. */
+  readonly finished: boolean;
+  /** False when the files a resume needs are missing (e.g. a stripped optimizer); undefined when unknown. */
+  readonly resumable: boolean | undefined;
+  /** Where a resume starts, in the trainer's own words. */
+  readonly resume: string;
+  /** Why something cannot be told, or the rule's source, in a sentence. */
+  readonly note?: string;
+}
+
+/** A metric saved in a checkpoint. */
+export interface SavedMetric {
+  /** The field name as saved (`best_fitness`, `best_acc1`, `metric`, `best_val_f1`...). */
+  readonly name: string;
+  readonly value: number;
+  /** True when the trainer saved it as the best value so far. */
+  readonly best: boolean;
+}
+
+/** A field the trainer saved, as a labelled line ("train_args.epochs: 100"). */
+export interface SavedFact {
+  readonly label: string;
+  readonly value: string;
 }
 
 /** Optimizer state summary (torch.optim `state_dict()`: `state` + `param_groups`). */
@@ -134,6 +185,12 @@ export interface CheckpointSummary {
   /** Sum of file sizes in bytes. */
   readonly totalBytes: number;
   readonly progress?: TrainingProgress;
+  /** The convention's position, in the model every convention shares. */
+  readonly position?: TrainingPosition;
+  /** Metrics the trainer saved (best ones flagged). */
+  readonly metrics?: SavedMetric[];
+  /** The trainer's own fields worth showing, as labelled lines. */
+  readonly facts?: SavedFact[];
   readonly bestValF1?: number;
   readonly bestValAcc?: number;
   /** present = the state dict holds an optimizer state. */

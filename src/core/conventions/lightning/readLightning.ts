@@ -9,16 +9,16 @@
  *
  * Lightning resumes from its loop counters, not from `epoch`; see {@link lightningPosition}.
  */
-import type { ByteSource } from '../bytes/byteSource';
-import { CheckpointFormatError } from '../errors';
-import { asNumber, dictGet, type PyValue } from '../pickle/values';
-import type { TorchFile } from '../torch/torchFile';
-import { summarizeStateDict } from './modelWeights';
-import { numberOrScalar } from './stateDicts';
-import type { FileProblem, ModelSummary } from './summary';
-import { torchFileInfo, type TorchFileInfo } from './fileInfo';
-import { displayFields, plainBudget, plainValue, problemOf, type PlainBudget, type DisplayField, type PlainValue } from './plainValues';
-import { summarizeOptimizerState, summarizeSchedulerState, type OptimizerStateSummary, type SchedulerStateSummary } from './stateDicts';
+import type { ByteSource } from '../../bytes/byteSource';
+import { CheckpointFormatError } from '../../errors';
+import { asNumber, dictGet, type PyValue } from '../../pickle/values';
+import type { TorchFile } from '../../torch/torchFile';
+import { summarizeStateDict } from '../modelWeights';
+import { numberOrScalar } from '../stateDicts';
+import type { FileProblem, ModelSummary } from '../summary';
+import { torchFileInfo, type TorchFileInfo } from '../fileInfo';
+import { displayFields, plainBudget, plainValue, problemOf, type PlainBudget, type DisplayField, type PlainValue } from '../plainValues';
+import { summarizeOptimizerState, summarizeSchedulerState, type OptimizerStateSummary, type SchedulerStateSummary } from '../stateDicts';
 
 /**
  * One Lightning progress tracker (`_ProcessedTracker` and its bases): each counter is

@@ -4,12 +4,12 @@
  * best_val_acc, epoch, step, total_batches}). Decision rules as in the seed tool
  * `scripts/debug_checkpoint.py` (see `resumeDecision.ts`).
  */
-import type { ByteSource } from '../bytes/byteSource';
-import { asNumber, dictGet, type PyValue } from '../pickle/values';
-import type { TorchFile } from '../torch/torchFile';
+import type { ByteSource } from '../../bytes/byteSource';
+import { asNumber, dictGet, type PyValue } from '../../pickle/values';
+import type { TorchFile } from '../../torch/torchFile';
 import { decideResume } from './resumeDecision';
-import { summarizeOptimizer, summarizeScaler, summarizeScheduler } from './stateDicts';
-import type { OptimizerSummary, ScalerSummary, SchedulerSummary, TrainingProgress } from './summary';
+import { summarizeOptimizer, summarizeScaler, summarizeScheduler } from '../stateDicts';
+import type { OptimizerSummary, ScalerSummary, SchedulerSummary, TrainingProgress } from '../summary';
 
 /** What the EnStack reader extracts from a training_state.pth. */
 export interface EnstackState {

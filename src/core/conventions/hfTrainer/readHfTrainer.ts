@@ -13,14 +13,14 @@
  * batches are skipped (none with `ignore_data_skip`). The fractional `epoch` is only logged.
  */
 import JSON5 from 'json5';
-import type { ByteSource } from '../bytes/byteSource';
-import { CheckpointFormatError } from '../errors';
-import { asNumber, dictGet, dictKeys, qualifiedName, type PyValue } from '../pickle/values';
-import { loadTorchFile } from '../torch/loadTorchFile';
-import type { TorchFile } from '../torch/torchFile';
-import { torchFileInfo, type TorchFileInfo } from './fileInfo';
-import { displayFields, enumValue, plainEntries, problemOf, type DisplayField, type PlainValue } from './plainValues';
-import { roundOneDecimal } from './resumeDecision';
+import type { ByteSource } from '../../bytes/byteSource';
+import { CheckpointFormatError } from '../../errors';
+import { asNumber, dictGet, dictKeys, qualifiedName, type PyValue } from '../../pickle/values';
+import { loadTorchFile } from '../../torch/loadTorchFile';
+import type { TorchFile } from '../../torch/torchFile';
+import { torchFileInfo, type TorchFileInfo } from '../fileInfo';
+import { displayFields, enumValue, plainEntries, problemOf, type DisplayField, type PlainValue } from '../plainValues';
+import { roundOneDecimal } from '../../display/round';
 import {
   numberOrScalar,
   summarizeOptimizerState,
@@ -28,8 +28,8 @@ import {
   summarizeSchedulerState,
   type OptimizerStateSummary,
   type SchedulerStateSummary,
-} from './stateDicts';
-import type { FileProblem, ResumePoint, ScalerSummary } from './summary';
+} from '../stateDicts';
+import type { FileProblem, ResumePoint, ScalerSummary } from '../summary';
 
 // ---------------------------------------------------------------------------------------------
 // trainer_state.json

@@ -4,18 +4,8 @@
  * otherwise the epoch is incomplete at `step / total_batches`, printed with one decimal, and a
  * resume continues `epoch` from `step`. Without total_batches, progress cannot be determined.
  */
-import type { TrainingProgress } from './summary';
-
-/**
- * Round to one decimal as Python's `f"{x:.1f}"` does (ties to even on the binary value), so the
- * page prints exactly what the seed tool printed.
- */
-export function roundOneDecimal(x: number): number {
-  const y = x * 10;
-  const f = Math.floor(y);
-  if (y - f === 0.5) return (f % 2 === 0 ? f : f + 1) / 10;
-  return Math.round(y) / 10;
-}
+import type { TrainingProgress } from '../summary';
+import { roundOneDecimal } from '../../display/round';
 
 /**
  * Decide status, progress and resume point.

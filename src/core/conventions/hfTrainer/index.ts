@@ -1,0 +1,134 @@
+/**
+ * Hugging Face Trainer `checkpoint-N/` folders (transformers `trainer.py`
+ * `Trainer._save_checkpoint`, `trainer_callback.py` `TrainerState`). Resume rule
+ * (`Trainer._inner_training_loop`): epochs_trained = global_step // num_update_steps_per_epoch,
+ * then (global_step mod U) x gradient_accumulation_steps batches are skipped; a global_step at or
+ * past max_steps trains nothing.
+ */
+import type { AnalysisContext } from '../../analyze/context';
+import { readModel } from '../../analyze/weights';
+import { roundOneDecimal } from '../../display/round';
+import type { CheckpointClaim, FolderListing } from '../../folder/checkpointPlan';
+import type { Convention, ConventionPart } from '../convention';
+import { notRepairable } from '../shared/repairEligibility';
+import type { TrainingPosition, TrainingProgress } from '../summary';
+import { readHfTrainer, type HfTrainerSummary } from './readHfTrainer';
+
+const WEIGHT_FILES = ['model.safetensors', 'pytorch_model.bin', 'adapter_model.safetensors', 'adapter_model.bin'];
+
+/** Role of a file inside a Trainer checkpoint folder (transformers `trainer.py` names). */
+export function hfRole(name: string): string {
+  if (name === 'trainer_state.json') return 'trainer-state';
+  if (name === 'optimizer.pt' || name === 'optimizer.bin') return 'optimizer';
+  if (name === 'scheduler.pt' || name === 'scheduler.bin') return 'scheduler';
+  if (name === 'scaler.pt') return 'scaler';
+  if (/^rng_state(_\d+)?\.pth$/.test(name)) return 'rng-state';
+  if (name === 'training_args.bin') return 'training-args';
+  if (name === 'adapter_config.json') return 'adapter-config';
+  if (name === 'config.json') return 'config';
+  if (WEIGHT_FILES.includes(name) || /^model-\d+-of-\d+\.safetensors$/.test(name)) return 'weights';
+  if (name.endsWith('.safetensors.index.json') || name.endsWith('.bin.index.json')) return 'weights-index';
+  return 'other';
+}
+
+/** Trainer's position as the common display progress (units: optimizer update steps). */
+export function hfProgress(h: HfTrainerSummary): TrainingProgress | undefined {
+  const per = h.stepsPerEpoch;
+  if (per === undefined || h.epochsCompleted === undefined || h.stepsIntoEpoch === undefined) return undefined;
+  const complete = h.stepsIntoEpoch === 0 && h.epochsCompleted > 0;
+  const epoch = complete ? h.epochsCompleted : h.epochsCompleted + 1;
+  return {
+    epoch,
+    step: h.stepsIntoEpoch,
+    totalBatches: per,
+    status: complete ? 'complete' : 'incomplete',
+    progressPercent: complete ? undefined : roundOneDecimal((h.stepsIntoEpoch / per) * 100),
+    remainingBatches: complete ? undefined : per - h.stepsIntoEpoch,
+    resume: { epoch: complete ? epoch + 1 : epoch, step: complete ? 0 : h.stepsIntoEpoch, text: h.resume?.text ?? (complete ? `start epoch ${epoch + 1}` : `continue epoch ${epoch} from step ${h.stepsIntoEpoch}`) },
+    note: 'Trainer counts optimizer update steps and resumes from global_step alone.',
+  };
+}
+
+/** Trainer's position in the shared model. `resumable` needs trainer_state.json, optimizer.pt and scheduler.pt. */
+export function hfPosition(h: HfTrainerSummary, ctx: AnalysisContext): TrainingPosition {
+  const hasOptimizer = ctx.paths('optimizer').length > 0;
+  const finished = h.resume?.finished ?? (h.maxSteps !== undefined && h.maxSteps > 0 && h.globalStep >= h.maxSteps);
+  return {
+    epochsCompleted: h.epochsCompleted,
+    epoch: h.epoch,
+    epochBase: 1,
+    epochMeaning: 'a float: epochs completed plus the fraction of the current epoch (informational; resume reads global_step)',
+    stepInEpoch: h.stepsIntoEpoch,
+    stepsPerEpoch: h.stepsPerEpoch,
+    stepUnit: 'optimizer steps',
+    globalStep: h.globalStep,
+    plannedEpochs: h.numTrainEpochs,
+    finished,
+    resumable: hasOptimizer,
+    resume: finished
+      ? `train nothing: global_step ${h.globalStep} has reached max_steps ${h.maxSteps} (the run finished); raise max_steps to train further`
+      : (h.resume?.text ?? `resume from global_step ${h.globalStep}`),
+    note: hasOptimizer ? undefined : 'no optimizer.pt in this folder: Trainer resumes the step count, but the optimizer and LR scheduler start afresh.',
+  };
+}
+
+async function read(ctx: AnalysisContext): Promise<ConventionPart> {
+  const trainerState = ctx.paths('trainer-state')[0];
+  const optional = (role: string) => {
+    const p = ctx.paths(role)[0];
+    return p ? ctx.open(p) : undefined;
+  };
+  // every torch file once more through the shared loader: formats and safety findings
+  for (const f of ctx.plan.files) if (['optimizer', 'scheduler', 'scaler', 'rng-state', 'training-args'].includes(f.role)) await ctx.loadTorch(f.path);
+  const model = await readModel(ctx);
+  let hf: HfTrainerSummary;
+  try {
+    hf = await readHfTrainer({
+      trainerState: ctx.open(trainerState),
+      optimizer: optional('optimizer'),
+      scheduler: optional('scheduler'),
+      scaler: optional('scaler'),
+      rngStates: ctx.paths('rng-state').map((p) => ctx.open(p)),
+      trainingArgs: optional('training-args'),
+      folderName: ctx.plan.path || ctx.plan.name,
+    });
+  } catch (e) {
+    ctx.fail(trainerState, e);
+    return { kind: 'unreadable', model, repair: notRepairable('no readable training state') };
+  }
+  ctx.describe(trainerState, { format: 'JSON' });
+  // per-file problems were already recorded by the shared loader for torch files
+  for (const p of hf.problems) if (!ctx.problems.some((q) => q.file === p.file)) ctx.problems.push(p);
+  for (const w of hf.warnings) ctx.warnings.push(w);
+  const position = hfPosition(hf, ctx);
+  if (!ctx.paths('optimizer').length) ctx.warnings.push(`${trainerState}: no optimizer.pt beside it: Trainer restores global_step, but the optimizer and scheduler state start afresh`);
+  if (!model && !ctx.plan.files.some((f) => f.role === 'weights')) {
+    ctx.warnings.push(`${ctx.plan.path || ctx.plan.name}: no model weights in this folder: Trainer stops with "Can't find a valid checkpoint at ${ctx.plan.path || ctx.plan.name}"`);
+  }
+  const progress = hfProgress(hf);
+  return {
+    kind: 'hf-trainer',
+    hf,
+    progress: progress && position.finished ? { ...progress, resume: { ...progress.resume, text: position.resume } } : progress,
+    position: { ...position, resumable: position.resumable && (model !== undefined || ctx.plan.files.some((f) => f.role === 'weights')) },
+    metrics: hf.bestMetric !== undefined ? [{ name: hf.bestMetricName ?? 'best_metric', value: hf.bestMetric, best: true }] : [],
+    optimizer: hf.optimizer,
+    scheduler: hf.scheduler,
+    scaler: hf.scaler,
+    model,
+    bestMetric: hf.bestMetric !== undefined ? { name: hf.bestMetricName ?? 'best_metric', value: hf.bestMetric } : undefined,
+    repair: notRepairable('Trainer resumes from global_step in trainer_state.json; edit that instead of an epoch/step pair'),
+  };
+}
+
+/** Hugging Face Trainer. */
+export const hfTrainer: Convention = {
+  id: 'hf-trainer',
+  label: 'HF Trainer',
+  claimFolder(folder: FolderListing): CheckpointClaim[] {
+    if (!folder.names.includes('trainer_state.json')) return [];
+    const dir = folder.dir;
+    return [{ id: dir || 'trainer_state.json', name: dir ? dir.slice(dir.lastIndexOf('/') + 1) : 'trainer_state.json', path: dir, files: folder.names.map((n) => ({ path: folder.join(n), role: hfRole(n) })) }];
+  },
+  read,
+};

@@ -1,0 +1,37 @@
+/**
+ * Every training convention ckptview knows, in detection order: folder layouts first (the most
+ * specific names first), then the content checks for lone torch files, with `generic` last (it
+ * matches anything). Adding a trainer = its folder under `conventions/` + one line here.
+ */
+import type { Convention } from './convention';
+import { enstack } from './enstack/index';
+import { generic } from './generic/index';
+import { hfTrainer } from './hfTrainer/index';
+import { lightning } from './lightning/index';
+import { weights } from './weights/index';
+
+/** The conventions, in the order they are asked. */
+export const CONVENTIONS: readonly Convention[] = [
+  hfTrainer,
+  enstack,
+  weights,
+  lightning,
+  generic,
+];
+
+const byId = new Map(CONVENTIONS.map((c) => [c.id, c]));
+
+/** The convention with `id`, if any. */
+export function conventionById(id: string): Convention | undefined {
+  return byId.get(id);
+}
+
+/** Display name of a convention id (`ultralytics` -> `Ultralytics`); `unreadable` -> `unreadable`. */
+export function conventionLabel(id: string): string {
+  return byId.get(id)?.label ?? id;
+}
+
+/** Display name of a file role, from the shared names or a convention's own. */
+export function roleLabel(role: string, names: Readonly<Record<string, string>>, conventionId?: string): string {
+  return names[role] ?? (conventionId ? byId.get(conventionId)?.roles?.[role] : undefined) ?? CONVENTIONS.map((c) => c.roles?.[role]).find((r) => r !== undefined) ?? role;
+}
