@@ -1,9 +1,10 @@
 /**
- * Where in training a checkpoint stands, comparable across checkpoints. By the EnStack convention
- * (seed tool `debug_checkpoint.py`): a complete epoch E means E epochs done; an incomplete one
- * means E-1 epochs done plus `step` batches of epoch E.
+ * Where in training a checkpoint stands, comparable across checkpoints: through the shared
+ * {@link TrainingPosition} every convention fills (epochs completed as a count, steps into the
+ * next one), never through the trainer's own epoch number, whose base differs (Lightning and
+ * Ultralytics count from 0, EnStack from 1).
  */
-import type { TrainingProgress } from '../conventions/summary';
+import type { CheckpointSummary, TrainingPosition, TrainingProgress } from '../conventions/summary';
 
 /** Completed epochs and batches into the next one. */
 export interface Position {
@@ -12,9 +13,14 @@ export interface Position {
   readonly batchesInto: number;
 }
 
-/** The position of a saved progress. */
-export function positionOf(p: TrainingProgress): Position {
-  return p.status === 'complete' ? { epochsDone: p.epoch, batchesInto: 0 } : { epochsDone: p.epoch - 1, batchesInto: p.step };
+/**
+ * The comparable position of a checkpoint: epochs completed and steps into the next epoch, from
+ * its shared position. Undefined when either is unknown (e.g. an epoch saved without a step).
+ */
+export function positionOf(s: Pick<CheckpointSummary, 'position'>): Position | undefined {
+  const p: TrainingPosition | undefined = s.position;
+  if (!p || p.epochsCompleted === undefined || p.stepInEpoch === undefined) return undefined;
+  return { epochsDone: p.epochsCompleted, batchesInto: p.stepInEpoch };
 }
 
 /** Negative when `a` is earlier than `b`, 0 when equal, positive when later. */
@@ -32,9 +38,11 @@ export function expectedOptimizerSteps(p: TrainingProgress): number | undefined 
   return p.status === 'complete' ? p.epoch * p.totalBatches : (p.epoch - 1) * p.totalBatches + p.step;
 }
 
-/** Position on a common training axis in epochs (e.g. 1.787 = 78.7% into epoch 2), for charts. */
-export function trainingAxis(p: TrainingProgress): number | undefined {
-  const pos = positionOf(p);
+/** Position on a common training axis in epochs done (e.g. 1.787 = 78.7% into the second epoch), for charts. */
+export function trainingAxis(s: Pick<CheckpointSummary, 'position'>): number | undefined {
+  const pos = positionOf(s);
+  if (!pos) return undefined;
   if (pos.batchesInto === 0) return pos.epochsDone;
-  return p.totalBatches ? pos.epochsDone + pos.batchesInto / p.totalBatches : undefined;
+  const per = s.position?.stepsPerEpoch;
+  return per ? pos.epochsDone + pos.batchesInto / per : undefined;
 }

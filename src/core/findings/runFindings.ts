@@ -8,7 +8,7 @@
 import type { CheckpointSummary } from '../conventions/summary';
 import type { DroppedFile, OtherFolder } from '../folder/plan';
 import { baseName } from '../folder/plan';
-import { comparePositions, expectedOptimizerSteps, positionOf } from './position';
+import { comparePositions, expectedOptimizerSteps, positionOf, type Position } from './position';
 import type { Finding } from './types';
 import { plural } from '../display/plural';
 
@@ -27,7 +27,9 @@ export interface FindingsInput {
   readonly currentBatchesPerEpoch?: number;
 }
 
-type Progressed = CheckpointSummary & { progress: NonNullable<CheckpointSummary['progress']> };
+type Progressed = CheckpointSummary & { progress: NonNullable<CheckpointSummary['progress']>; position: NonNullable<CheckpointSummary['position']> };
+/** The comparable position of a checkpoint known to have one. */
+const at = (s: Progressed): Position => positionOf(s) as Position;
 
 const isLeftover = (name: string): boolean => name.startsWith('.tmp_') || name.startsWith('.backup_');
 const where = (s: Progressed): string =>
@@ -41,13 +43,13 @@ export function resumeCheckpoint(summaries: readonly CheckpointSummary[]): Check
 /** All findings, most important first. */
 export function runFindings(input: FindingsInput): Finding[] {
   const out: Finding[] = [];
-  // an epoch without a step cannot be placed against other checkpoints
-  const withProgress = input.summaries.filter((s): s is Progressed => s.progress !== undefined && s.progress.stepSaved !== false);
+  // only checkpoints whose position is known (epochs completed and steps into the next) can be placed against others
+  const withProgress = input.summaries.filter((s): s is Progressed => s.progress !== undefined && positionOf(s) !== undefined);
   const regular = withProgress.filter((s) => !isLeftover(s.name));
   const last = resumeCheckpoint(regular) as Progressed | undefined;
 
   // 1. where a resume starts, and the furthest checkpoint
-  const furthest = [...regular].sort((a, b) => comparePositions(positionOf(b.progress), positionOf(a.progress)))[0];
+  const furthest = [...regular].sort((a, b) => comparePositions(at(b), at(a)))[0];
   if (last) {
     const p = last.progress;
     out.push({
@@ -62,14 +64,14 @@ export function runFindings(input: FindingsInput): Finding[] {
 
   // 2. checkpoints ahead of last_checkpoint: its end-of-epoch save was lost or rolled back
   if (last) {
-    const lp = positionOf(last.progress);
+    const lp = at(last);
     // only checkpoints of the same run: the same parent folder, and the same batches per epoch when both say
     const parent = (x: CheckpointSummary): string => x.path.slice(0, Math.max(0, x.path.lastIndexOf('/')));
     const sameRun = (x: Progressed): boolean =>
-      parent(x) === parent(last) && (!x.progress.totalBatches || !last.progress.totalBatches || x.progress.totalBatches === last.progress.totalBatches);
-    const ahead = regular.filter((s) => s !== last && sameRun(s) && comparePositions(positionOf(s.progress), lp) > 0);
+      parent(x) === parent(last) && x.kind === last.kind && (!x.progress.totalBatches || !last.progress.totalBatches || x.progress.totalBatches === last.progress.totalBatches);
+    const ahead = regular.filter((s) => s !== last && sameRun(s) && comparePositions(at(s), lp) > 0);
     if (ahead.length) {
-      const byPos = (a: Progressed, b: Progressed): number => comparePositions(positionOf(a.progress), positionOf(b.progress));
+      const byPos = (a: Progressed, b: Progressed): number => comparePositions(at(a), at(b));
       const claimsComplete = ahead.filter((s) => s.progress.status === 'complete' && s.progress.epoch >= last.progress.epoch).sort(byPos)[0];
       const started = ahead
         .filter((s) => s.progress.status === 'incomplete' && s.progress.epoch > last.progress.epoch)

@@ -46,7 +46,7 @@ export function buildSeries(summaries: readonly CheckpointSummary[], scalars: Re
   const perCheckpoint = (pick: (s: CheckpointSummary) => number | undefined): SeriesPoint[] =>
     summaries
       .flatMap((s) => {
-        const x = s.progress ? trainingAxis(s.progress) : undefined;
+        const x = trainingAxis(s);
         const y = pick(s);
         return x !== undefined && y !== undefined && Number.isFinite(y) ? [{ x, y, label: s.name }] : [];
       })
