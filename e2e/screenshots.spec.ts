@@ -12,6 +12,10 @@ const DIR = process.env.SCREENSHOT_DIR ?? 'test-results/screens';
 test('empty page', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 640 });
   await page.goto('./');
+  // the empty page offers every way in
+  await expect(page.getByRole('button', { name: /Try a sample/i })).toBeVisible();
+  await expect(page.getByRole('button', { name: /Choose folder/i })).toBeVisible();
+  await expect(page.getByRole('button', { name: /Choose files/i })).toBeVisible();
   await page.screenshot({ path: join(DIR, 'empty.png') });
 });
 

@@ -76,3 +76,16 @@ describe('single-checkpoint findings', () => {
     expect(f.find((x) => x.id.startsWith('empty'))?.sentence).toContain('run/model.safetensors is empty');
   });
 });
+
+describe('one-decimal rounding as the seed tool prints it (Python f"{x:.1f}")', () => {
+  test('31.25 prints 31.2 (ties to even on the binary value), as Python does', async () => {
+    const { roundOneDecimal } = await import('../src/core/display/round');
+    // values printed by /usr/bin/python3: f'{31.25:.1f}' 31.2, f'{31.35:.1f}' 31.4, f'{1499/1500*100:.1f}' 99.9, f'{99.95:.1f}' 100.0
+    expect(roundOneDecimal(31.25)).toBe(31.2);
+    expect(roundOneDecimal(31.35)).toBe(31.4);
+    expect(roundOneDecimal(80)).toBe(80);
+    expect(roundOneDecimal((1200 / 1500) * 100)).toBe(80);
+    expect(roundOneDecimal((1499 / 1500) * 100)).toBe(99.9);
+    expect(roundOneDecimal(99.95)).toBe(100);
+  });
+});

@@ -115,7 +115,8 @@ describe.skipIf(!existsSync(REALWORLD))('real-world files parse (../shared/realw
       for (const [key, v] of Object.entries(e.summary ?? {})) {
         if (typeof v === 'object' && v.tensor) {
           const t = s.model?.tensorList?.find((x) => x.name === key);
-          if (t) expect([t.dtype, t.shape], `${name} ${key}`).toEqual([v.tensor, v.shape]);
+          expect(t, `${name}: tensor ${key} listed`).toBeDefined();
+          expect([t?.dtype, t?.shape], `${name} ${key}`).toEqual([v.tensor, v.shape]);
         }
       }
     }
