@@ -98,7 +98,44 @@ export interface PickleResult {
   /** Every global imported, in order. */
   readonly globals: GlobalRef[];
   readonly frames: FrameInfo[];
+  /**
+   * Opcodes whose argument runs past the end of the FRAME they start in (or a FRAME opened inside
+   * another): CPython's C unpickler and `Lib/pickle.py` read such bytes differently (gh-154848),
+   * so what torch.load runs may differ from what any scanner reads.
+   */
+  readonly frameDivergences: FrameDivergence[];
+  /** Every distinct opcode byte executed, ascending. */
+  readonly opcodesUsed: number[];
   readonly opcodeCount: number;
+}
+
+/** An opcode that crosses the end of its FRAME (offsets into the `bytes` given to {@link runPickle}). */
+export interface FrameDivergence {
+  /** Offset of the crossing opcode. */
+  readonly offset: number;
+  /** Offset of the FRAME opcode it started in. */
+  readonly frameOffset: number;
+  /** Offset just after that frame's data. */
+  readonly frameEnd: number;
+  /** pickletools name of the crossing opcode. */
+  readonly opcode: string;
+}
+
+/**
+ * A pickle stopped by an error, with the globals it imported before the error: a pickle may call
+ * `posix.system` and then break on purpose, and the call has run by then (picklescan
+ * `scanner.py` `GenOpsError.globals` keeps them for the same reason).
+ */
+export class PickleParseError extends CheckpointFormatError {
+  constructor(
+    cause: CheckpointFormatError,
+    /** Globals imported before the error, in order (offsets as in {@link PickleResult.globals}). */
+    readonly partialGlobals: GlobalRef[],
+    /** Frame divergences seen before the error. */
+    readonly frameDivergences: FrameDivergence[],
+  ) {
+    super(cause.code, cause.file, cause.message, { offset: cause.offset, member: cause.member });
+  }
 }
 
 type StackItem = PyValue;
@@ -124,11 +161,11 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
   const start = options.start ?? 0;
   let pos = start;
   let stack: StackItem[] = [];
+  const globals: GlobalRef[] = [];
   const metastack: StackItem[][] = [];
   /** Values held by the frames under the current MARK (the stack limit counts every frame). */
   let below = 0;
   const memo = new Map<number, PyValue>();
-  const globals: GlobalRef[] = [];
   const frames: FrameInfo[] = [];
   let protocol = 0;
   let sawProto = false;
@@ -137,8 +174,9 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
   const startedAt = performance.now();
   let opStart = pos;
 
+  const frameDivergences: FrameDivergence[] = [];
   const fail = (code: 'bad-pickle' | 'truncated' | 'limit-exceeded' | 'unknown-opcode' | 'unsupported-protocol', msg: string): never => {
-    throw new CheckpointFormatError(code, options.file, msg, { offset: base + opStart, member: options.member });
+    throw new PickleParseError(new CheckpointFormatError(code, options.file, msg, { offset: base + opStart, member: options.member }), globals, frameDivergences);
   };
   const need = (n: number): void => {
     if (n < 0 || pos + n > bytes.length) {
@@ -228,18 +266,34 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
       return { kind: 'object', callee: calleeValue.ref, args, kwargs, via, span: s };
     }
     // Calling something that is not a plain global (e.g. the result of getattr): symbolic, no callee.
-    if (calleeValue.kind === 'object' && calleeValue.callee) calleeValue.callee.called = true;
+    if (calleeValue.kind === 'object' && calleeValue.callee) {
+      calleeValue.callee.called = true;
+      calleeValue.callee.resultCalled = true;
+    }
     return { kind: 'object', callee: undefined, args: [calleeValue, ...args], kwargs, via, span: s };
   };
   const argsOf = (v: PyValue): PyValue[] => (v.kind === 'tuple' ? v.items : [v]);
 
+  const used = new Uint8Array(256);
+  /** The open frame: its FRAME opcode offset and the offset just after its data (-1: none). */
+  let frameOffset = -1;
+  let frameEnd = -1;
+  let prevStart = -1;
+  let prevOp = -1;
   for (;;) {
     opStart = pos;
+    // the previous opcode started inside the open frame and its argument ended past it
+    if (prevStart >= 0 && prevStart < frameEnd && pos > frameEnd && prevOp !== OP.FRAME) {
+      frameDivergences.push({ offset: base + prevStart, frameOffset: base + frameOffset, frameEnd: base + frameEnd, opcode: OPCODE_NAMES.get(prevOp) ?? `0x${prevOp.toString(16)}` });
+    }
     if (++opcodeCount > limits.maxOpcodes) fail('limit-exceeded', `the pickle has more than ${limits.maxOpcodes} opcodes.`);
     if ((opcodeCount & 0xffff) === 0 && performance.now() - startedAt > limits.maxMillis) {
       fail('limit-exceeded', `reading the pickle took longer than ${Math.round(limits.maxMillis / 1000)} s, so it was stopped (${opcodeCount} opcodes read).`);
     }
     const op = readU8();
+    prevStart = opStart;
+    prevOp = op;
+    used[op] = 1;
     if (PROTOCOL1_OPCODES.has(op)) sawBinary = true;
     switch (op) {
       case OP.PROTO: {
@@ -256,12 +310,20 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
           // A frame that runs past the data: truncated (or a lying length field).
           need(length);
         }
+        if (opStart < frameEnd) {
+          // a new frame before the open one is consumed: pickle.py raises, the C unpickler does not
+          frameDivergences.push({ offset: base + opStart, frameOffset: base + frameOffset, frameEnd: base + frameEnd, opcode: 'FRAME' });
+        }
         frames.push({ offset: opStart, length });
+        frameOffset = opStart;
+        frameEnd = pos + length;
         break;
       }
       case OP.STOP: {
         const value = pop();
-        return { value, protocol: sawProto ? protocol : sawBinary ? 1 : 0, start, end: pos, globals, frames, opcodeCount };
+        const opcodesUsed: number[] = [];
+        used.forEach((u, i) => u && opcodesUsed.push(i));
+        return { value, protocol: sawProto ? protocol : sawBinary ? 1 : 0, start, end: pos, globals, frames, frameDivergences, opcodesUsed, opcodeCount };
       }
       case OP.MARK:
         if (metastack.length >= limits.maxMarkDepth) fail('limit-exceeded', `MARK nesting deeper than ${limits.maxMarkDepth}.`);

@@ -4,6 +4,7 @@
  */
 import { CheckpointFormatError } from '../errors';
 import { looksLikeZip } from '../zip/zipReader';
+import { OPCODE_NAMES } from '../pickle/opcodes';
 
 /** What the first bytes say a file is. */
 export type SniffedKind = 'zip' | 'pickle' | 'empty' | 'html' | 'lfs-pointer' | 'json' | 'safetensors' | 'unknown';
@@ -18,9 +19,11 @@ export function sniff(head: Uint8Array, size: number): SniffedKind {
   if (lower.startsWith('<!doctype html') || lower.startsWith('<html') || (lower.startsWith('<') && lower.includes('<html'))) return 'html';
   if (lower.startsWith('{') || lower.startsWith('[')) return 'json';
   if (head[0] === 0x80 && head.length >= 2 && head[1] <= 0x0f) return 'pickle';
-  // protocol 0/1 pickles start with an opcode such as '(' MARK, 'c' GLOBAL, '}' EMPTY_DICT, ']' EMPTY_LIST, 'L'/'I' ints
-  if ('(c}]LIKJN'.includes(String.fromCharCode(head[0]))) return 'pickle';
   if (head.length >= 9 && head[8] === 0x7b && head[4] === 0 && head[5] === 0 && head[6] === 0 && head[7] === 0) return 'safetensors';
+  // torch.load unpickles any file that is not a zip (or tar): a pickle may start with any opcode
+  // (a string, FRAME, an empty tuple, GLOBAL...), not only PROTO (PyTorch torch/serialization.py
+  // `_legacy_load` calls pickle_module.load(f) on the first byte)
+  if (OPCODE_NAMES.has(head[0])) return 'pickle';
   return 'unknown';
 }
 

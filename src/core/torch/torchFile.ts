@@ -7,8 +7,11 @@ import type { PickleResult } from '../pickle/machine';
 import type { PyValue, StorageRef } from '../pickle/values';
 import type { CheckpointFormatError } from '../errors';
 
-/** `zip`: torch >= 1.6 archive; `legacy`: pre-1.6 stream; `pickle`: a bare pickle (not torch.save). */
-export type TorchFormat = 'zip' | 'legacy' | 'pickle';
+/**
+ * `zip`: torch >= 1.6 archive; `legacy`: pre-1.6 stream; `tar`: the pre-0.4 tar archive (torch
+ * tries it first for any non-zip file); `pickle`: a bare pickle (not torch.save).
+ */
+export type TorchFormat = 'zip' | 'legacy' | 'tar' | 'pickle';
 
 /** A pickle of the file with where its bytes are, for scans and repair. */
 export interface LocatedPickle {
