@@ -71,6 +71,7 @@ export class AnalysisContext {
             format: f.format === 'zip' ? 'torch.save zip' : f.format === 'legacy' ? 'torch.save legacy (pre-1.6)' : 'pickle',
             pickleProtocol: f.main.result.protocol,
           });
+          if (f.format === 'pickle') this.barePickle = true; // torch.load rejects a bare pickle: never "weights_only loads it"
           for (const finding of torchFileFindings(path, f)) this.findings.push(finding); // one per import site: may be 100,000s
           for (const a of f.anomalies) this.warnings.push(`${path}: ${a}`);
           for (const e of f.integrity) this.problems.push(problemOf(path, e));
