@@ -8,14 +8,20 @@ import { enstack } from './enstack/index';
 import { generic } from './generic/index';
 import { hfTrainer } from './hfTrainer/index';
 import { lightning } from './lightning/index';
+import { mmengine } from './mmengine/index';
+import { fairseq } from './fairseq/index';
+import { torchtune } from './torchtune/index';
 import { weights } from './weights/index';
 
 /** The conventions, in the order they are asked. */
 export const CONVENTIONS: readonly Convention[] = [
   hfTrainer,
+  mmengine,
+  torchtune,
   enstack,
   weights,
   lightning,
+  fairseq,
   generic,
 ];
 
