@@ -1705,6 +1705,11 @@ folder's weights file), `scheduler_last_epoch`, `scaler_scale`, `top_level_keys`
 | lightning/epoch=5-step=750.ckpt | Lightning 2.4 end-of-epoch checkpoint (loops, callbacks with ModelCheckpoint/EarlyStopping, optimizer_states, lr_schedulers, hyper_parameters) |
 | lightning/epoch=6-step=800.ckpt | Lightning mid-epoch checkpoint (50 of 125 batches; every_n_train_steps save) |
 | tutorial/checkpoint.pt | the PyTorch tutorial layout: epoch, model and optimizer state dicts, loss; no step |
+| mmengine/work_dir | MMEngine work dir (`scripts/fixtures_research.py`): epoch_1.pth, epoch_2.pth, a stale-meta epoch_3.pth (meta.epoch 2, mmcv PR #1108) and `last_checkpoint` naming epoch_2.pth |
+| mmengine/missing_pointer | `last_checkpoint` naming a file that is not in the folder |
+| mmcv/epoch_2.pth | mmcv 1.x EpochBasedRunner layout (`meta.mmcv_version`, mmdet CLASSES and config text) |
+| fairseq/checkpoints | fairseq: checkpoint2.pt (end of epoch 2: train_iterator epoch 3, 0 iterations), checkpoint_last.pt (epoch 3 after 5 batches), checkpoint_best.pt; `cfg` a plain dict |
+| torchtune/output | torchtune epoch_0/ (recipe_state.pt beside the shard) and epoch_1/ (recipe_state/recipe_state.pt): epochs_run 1 and 2 of total_epochs 3 |
 | bad/ | broken inputs made from enstack/last_checkpoint/training_state.pth: empty, truncated_half, truncated_tail_64, html_error_page (Google Drive quota page), bitflip_in_pickle (key string bit flipped: only the CRC-32 shows it, torch 1.13 loads it), bitflip_opcode_in_pickle (opcode byte flipped), lfs_pointer (Git LFS pointer), malicious_os_system (posix.system REDUCE next to epoch 1 / step 5), protocol6 (PROTO 6), protocol0_with_tensors (real torch.save(pickle_protocol=0): torch.load itself fails). `bad/expected.json` says what each must produce; `_torch_load_1_13` records what real torch.load raised |
 | hostile/ | hostile pickles built from raw opcodes; `hostile/expected.json` lists the globals each must flag. NEVER load these with Python |
 
@@ -1839,6 +1844,7 @@ def build_all(out: Path) -> Dict[str, Any]:
     summary["hf_trainer"] = build_hf_trainer(out)
     summary["lightning"] = build_lightning(out)
     summary["tutorial"] = build_tutorial(out)
+    summary.update(__import__("fixtures_research").build_research(out))  # mmengine, mmcv, fairseq, torchtune
     summary["bad"] = build_bad(out, out / "enstack" / "last_checkpoint" / "training_state.pth")
     summary["hostile"] = build_hostile(out, out / "torch_legacy_format" / "last_checkpoint" / "training_state.pth")
     (out / "README.md").write_text(README, encoding="utf-8")

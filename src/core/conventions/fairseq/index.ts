@@ -27,7 +27,7 @@ export function fairseqPosition(s: FairseqState, hasOptimizer: boolean): Trainin
     ? 'where a resume starts cannot be told (no extra_state.train_iterator)'
     : into === undefined || into === 0
       ? `start epoch ${e} at its first batch`
-      : `continue epoch ${e}: the iterator is fast-forwarded ${into} batches`;
+      : `continue epoch ${e} after batch ${into} (the iterator is fast-forwarded ${into} batches)`;
   return {
     epochsCompleted: e === undefined ? undefined : e - 1,
     epoch: e,

@@ -111,7 +111,7 @@ async function readPointer(ctx: AnalysisContext): Promise<ConventionPart> {
   }
   const part = await readFile(ctx, path);
   if (part.kind === 'unreadable') return part;
-  const position = part.position && { ...part.position, resume: `resume=True loads ${baseName(path)} (named by last_checkpoint): ${part.position.resume}` };
+  const position = part.position && { ...part.position, resume: `${part.position.resume}; resume=True loads ${baseName(path)}, named by last_checkpoint` };
   return { ...part, position, facts: [{ label: 'last_checkpoint', value: named }, ...(part.facts ?? [])] };
 }
 

@@ -44,7 +44,7 @@ export function mmPosition(meta: MmMeta, fileName: string, cfgText: string | und
         ? 'where a resume starts cannot be told (meta.iter was not saved)'
         : finished
           ? `train nothing: meta.iter ${iter} has reached max_iters ${meta.maxIters}`
-          : `IterBasedTrainLoop continues at iteration ${iter}${meta.maxIters ? ` of ${meta.maxIters}` : ''} (the dataloader is advanced ${iter} batches)`,
+          : `continue at iteration ${iter}${meta.maxIters ? ` of ${meta.maxIters}` : ''} (IterBasedTrainLoop advances the dataloader ${iter} batches)`,
       note: `${lib} iteration-based run: meta.iter counts iterations (batches) over the whole run.`,
     };
   }
@@ -64,8 +64,8 @@ export function mmPosition(meta: MmMeta, fileName: string, cfgText: string | und
       : finished
         ? `train nothing: meta.epoch ${epoch} has reached max_epochs ${meta.maxEpochs}`
         : midEpoch
-          ? `EpochBasedTrainLoop sets _epoch = ${epoch} and re-runs epoch ${epoch + 1} from its first batch (iteration ${iter ?? '?'} was saved inside it; the iteration count continues from there)`
-          : `EpochBasedTrainLoop sets _epoch = ${epoch}: starts epoch ${epoch + 1}${meta.maxEpochs ? ` of ${meta.maxEpochs}` : ''} at its first batch`,
+          ? `re-run epoch ${epoch + 1} from its first batch (EpochBasedTrainLoop sets _epoch = ${epoch}; iteration ${iter ?? '?'} was saved inside that epoch and the iteration count continues from there)`
+          : `start epoch ${epoch + 1}${meta.maxEpochs ? ` of ${meta.maxEpochs}` : ''} at its first batch (EpochBasedTrainLoop sets _epoch = ${epoch})`,
     note: `${lib} saves meta.epoch as the count of epochs completed; a resume continues at that value.`,
   };
 }
