@@ -7,5 +7,6 @@ export { bytes, count, int, lr, metric4, percent } from '../core/display/format'
 
 /** `label` padded to a column, then the value: one row of a status block. */
 export function row(label: string, value: string, width = 19): string {
-  return `  ${label.padEnd(width)}${value}`;
+  // a label as long as the column still gets one space before its value
+  return `  ${label.padEnd(width - 1)} ${value}`;
 }

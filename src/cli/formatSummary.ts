@@ -24,6 +24,9 @@ export function describeFinding(f: GlobalFinding): string {
 export function resumeSentence(s: CheckpointSummary): string | undefined {
   const p = s.progress;
   if (!p) return undefined;
+  const pos = s.position;
+  // a finished or stripped run: the trainer's own words, never "a resume starts epoch N"
+  if (pos && (pos.finished || pos.resumable === false)) return `${pos.finished ? 'Finished' : 'Not resumable'}: a resume would ${pos.resume}.`;
   if (p.status === 'complete') return `Epoch ${p.epoch} is complete: a resume starts epoch ${p.resume.epoch}.`;
   if (p.status === 'incomplete') return `Epoch ${p.epoch} is incomplete: a resume continues epoch ${p.epoch} from step ${p.step}.`;
   return `Status unknown: ${p.resume.text}.`;

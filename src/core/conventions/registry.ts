@@ -6,6 +6,10 @@
 import type { Convention } from './convention';
 import { enstack } from './enstack/index';
 import { generic } from './generic/index';
+import { imagenetExample } from './imagenetExample/index';
+import { timm } from './timm/index';
+import { torchscript } from './torchscript/index';
+import { ultralytics } from './ultralytics/index';
 import { hfTrainer } from './hfTrainer/index';
 import { lightning } from './lightning/index';
 import { mmengine } from './mmengine/index';
@@ -22,6 +26,10 @@ export const CONVENTIONS: readonly Convention[] = [
   weights,
   lightning,
   fairseq,
+  torchscript,
+  ultralytics,
+  timm,
+  imagenetExample,
   generic,
 ];
 

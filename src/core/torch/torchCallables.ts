@@ -2,7 +2,7 @@
  * Pickle hooks for torch.save files: the persistent-load of storages and the tensor rebuild
  * functions, interpreted from their arguments without torch. Rules: PyTorch
  * `torch/serialization.py` (`persistent_load` in `_load` and `_legacy_load`) and `torch/_utils.py`
- * (`_rebuild_tensor_v2`, `_rebuild_parameter`, `_rebuild_parameter_with_state`),
+ * (`_rebuild_tensor_v2`, `_rebuild_parameter`, `_rebuild_parameter_with_state`, `_rebuild_qtensor`),
  * `torch/_tensor.py` (`_rebuild_from_type_v2`).
  */
 import type { PickleHooks } from '../pickle/machine';
@@ -78,6 +78,18 @@ function rebuildTensor(args: PyValue[]): TensorValue | undefined {
   };
 }
 
+/**
+ * A quantized tensor (`torch._utils._rebuild_qtensor`: storage, offset, size, stride, quantizer
+ * params, requires_grad, hooks): its storage dtype (`qint8`, `quint8`...) and shape; the quantizer
+ * params (scale, zero point) are not kept.
+ */
+function rebuildQTensor(args: PyValue[]): TensorValue | undefined {
+  const t = rebuildTensor(args.slice(0, 4));
+  if (!t) return undefined;
+  const rg = args[5];
+  return { ...t, requiresGrad: rg?.kind === 'bool' ? rg.value : false };
+}
+
 function rebuildParameter(args: PyValue[]): PyValue | undefined {
   const [data, requiresGradV] = args;
   if (!data || data.kind !== 'tensor') return undefined;
@@ -100,6 +112,9 @@ export function torchHooks(storages: StorageTable, observers: TorchHookObservers
       case 'torch._utils._rebuild_tensor_v2':
       case 'torch._utils._rebuild_tensor':
         return rebuildTensor(args);
+      case 'torch._utils._rebuild_qtensor':
+        // (storage, storage_offset, size, stride, quantizer_params, requires_grad, backward_hooks)
+        return rebuildQTensor(args);
       case 'torch._utils._rebuild_parameter':
       case 'torch._utils._rebuild_parameter_with_state':
         return rebuildParameter(args);
