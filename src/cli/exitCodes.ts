@@ -2,7 +2,8 @@
  * Exit codes of the `ckptview` command line and the error that carries one.
  *
  * - 0: done; `inspect` found nothing that needs attention.
- * - 1: `inspect` reported warning/error findings or a dangerous pickle; `mark-complete` did not
+ * - 1: `inspect` found a pickle that may run code (a dangerous import, or an import this viewer
+ *      does not know: "unknown, treat as code"; this wins over 2) or reported warning/error findings; `mark-complete` did not
  *      pass verification (nothing was changed on disk) or could not write its output.
  * - 2: bad input: a path that does not exist, nothing checkpoint-like to read, a bad option, or a
  *      file that could not be read (the message names the file, as the page does).

@@ -8,6 +8,7 @@ import { collectInputs } from './collectInputs';
 import { CliError, EXIT, type ExitCode } from './exitCodes';
 import { bytes } from './format';
 import { formatFindings } from './formatFindings';
+import { formatScalars } from './formatScalars';
 import { formatSummary } from './formatSummary';
 import type { CliIo } from './io';
 import { inspectJson } from './toJson';
@@ -28,13 +29,15 @@ function hasProblem(s: CheckpointSummary): boolean {
 }
 
 /**
- * Exit code of an inspection: 2 when a file could not be read (bad input), else 1 when a pickle is
- * dangerous or a finding is a warning or an error, else 0 (info findings such as "where a resume
+ * Exit code of an inspection: 1 when a pickle may run code (dangerous or unknown imports, even in a
+ * file that is also broken), else 2 when a file could not be read (bad input), else 1 when a
+ * finding is a warning or an error, else 0 (info findings such as "where a resume
  * starts" do not count).
  */
 export function inspectExitCode(r: InspectResult): ExitCode {
+  // a file that may run code is 1 even when it is also broken: what it ran before breaking counts
+  if (r.summaries.some((s) => s.safety?.mayRunCode || s.safety?.verdict === 'dangerous' || s.safety?.verdict === 'unknown')) return EXIT.attention;
   if (r.summaries.some(hasProblem)) return EXIT.badInput;
-  if (r.summaries.some((s) => s.safety?.verdict === 'dangerous')) return EXIT.attention;
   if (r.findings.some((f) => f.severity !== 'info')) return EXIT.attention;
   return EXIT.ok;
 }
@@ -64,6 +67,7 @@ export async function inspectCommand(o: InspectOptions, io: CliIo): Promise<Exit
     }
     for (const f of result.otherFolders) io.out(`Folder without a checkpoint: ${f.path} (${f.files.join(', ')})`);
     if (result.otherFolders.length) io.out('');
+    for (const line of formatScalars(result.scalars)) io.out(line);
     for (const line of formatFindings(result.findings)) io.out(line);
   }
   if (code === EXIT.badInput) {

@@ -221,14 +221,16 @@ export function canonicalModule(module: string): string {
 /** The denylist entry a dotted path reaches, by every suffix (`a.b.os.system` reaches `os`). */
 function denylisted(segments: readonly string[]): string | undefined {
   for (let i = 0; i < segments.length; i++) {
-    const first = canonicalModule(segments[i]);
-    const rest = [first, ...segments.slice(i + 1)];
-    for (let j = 1; j <= rest.length; j++) {
-      const prefix = rest.slice(0, j).join('.');
-      if (DANGEROUS_MODULES.has(prefix)) return prefix;
-      if (DANGEROUS_EXACT.has(prefix)) return prefix;
+    // the name as written and after the Python 2 rename (`httplib` is `http.client`)
+    for (const first of new Set([segments[i], canonicalModule(segments[i])])) {
+      const rest = [...first.split('.'), ...segments.slice(i + 1)];
+      for (let j = 1; j <= rest.length; j++) {
+        const prefix = rest.slice(0, j).join('.');
+        if (DANGEROUS_MODULES.has(prefix)) return prefix;
+        if (DANGEROUS_EXACT.has(prefix)) return prefix;
+      }
+      if (rest[0] === 'builtins' && rest.length >= 2 && !SAFE_BUILTIN_NAMES.has(rest[1])) return `builtins.${rest[1]}`;
     }
-    if (first === 'builtins' && rest.length >= 2 && !SAFE_BUILTIN_NAMES.has(rest[1])) return `builtins.${rest[1]}`;
   }
   return undefined;
 }

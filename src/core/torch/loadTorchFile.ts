@@ -560,9 +560,12 @@ async function parseLegacyAfterMagic(
   const keyList = keys.result.value;
   const storageKeys = keyList.kind === 'list' ? keyList.items.flatMap((k) => (k.kind === 'str' ? [k.value] : [])) : [];
   const pv = protocol.result.value;
-  if (pv.kind !== 'int' || keys.result.value.kind !== 'list') {
+  const notLegacy = pv.kind !== 'int' || keys.result.value.kind !== 'list';
+  const all = [magic, protocol, sysInfo, main, keys];
+  if (notLegacy && !all.some((p) => p.result.globals.some((g) => judgeGlobal(g).verdict === 'dangerous' || judgeGlobal(g).verdict === 'unknown'))) {
     throw new CheckpointFormatError('bad-pickle', file, 'this is not a legacy torch.save stream: the protocol version or the storage keys are missing.');
   }
+  // a malformed legacy stream whose pickles import code: torch.load runs them before it fails, so keep them
   return {
     file,
     format: 'legacy',
@@ -578,6 +581,8 @@ async function parseLegacyAfterMagic(
       storagesOffset: keys.result.end,
     },
     anomalies: [],
-    integrity: unresolvedProblem(obs, file),
+    integrity: notLegacy
+      ? [new CheckpointFormatError('bad-pickle', file, 'this is not a well-formed legacy torch.save stream (the protocol version or the storage keys are not what torch.save writes); torch.load runs its pickles before it fails.'), ...unresolvedProblem(obs, file)]
+      : unresolvedProblem(obs, file),
   };
 }
