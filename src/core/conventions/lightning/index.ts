@@ -53,13 +53,22 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
   const l = await readLightning(ctx.open(path), state);
   for (const p of l.problems) ctx.problems.push(p);
   for (const w of l.warnings) ctx.warnings.push(w);
-  const best = l.bestModelScore !== undefined ? { name: l.monitor ?? 'best_model_score', value: l.bestModelScore } : undefined;
+  const bestName = l.monitor ?? l.modelCheckpoints.find((c) => c.bestModelScore === l.bestModelScore)?.key ?? 'best_model_score';
+  const best = l.bestModelScore !== undefined ? { name: bestName, value: l.bestModelScore } : undefined;
+  // every ModelCheckpoint's best score (several callbacks may monitor different metrics)
+  const metrics = l.modelCheckpoints.flatMap((c) => (c.bestModelScore === undefined ? [] : [{ name: c.monitor ?? c.key, value: c.bestModelScore, best: true }]));
   return {
     kind: 'lightning',
     lightning: l,
     progress: lightningProgress(l),
     position: positionOfLightning(l),
-    metrics: best ? [{ ...best, best: true }] : [],
+    metrics,
+    facts: l.savedPlusOne
+      ? [{
+          label: 'saved counters',
+          value: `Lightning ${l.lightningVersion ?? '< 1.5'} wrote epoch = current_epoch + 1 and global_step = optimizer steps + 1 (dump_checkpoint), so global_step ${l.globalStep ?? '?'}${l.optimizers[0]?.steps !== undefined ? ` with ${l.optimizers[0].steps} optimizer steps` : ''} is expected, not an error`,
+        }]
+      : [],
     optimizer: l.optimizers[0],
     scheduler: l.schedulers[0],
     model: l.model,

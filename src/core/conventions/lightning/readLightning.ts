@@ -163,6 +163,8 @@ export interface LightningSummary {
   readonly devices: string[];
   /** Top-level keys of the checkpoint. */
   readonly keys: string[];
+  /** Lightning <= 1.5 (no `loops`): `epoch` and `global_step` were saved one higher than the trainer's counters (`dump_checkpoint`). */
+  readonly savedPlusOne: boolean;
   /** Parts that could not be read (e.g. a score tensor in a damaged file), one sentence each. */
   readonly problems: FileProblem[];
   readonly warnings: string[];
@@ -353,9 +355,8 @@ export async function readLightning(src: ByteSource, file: TorchFile): Promise<L
   if (!loops && v && (v[0] > 1 || (v[0] === 1 && v[1] >= 5))) {
     warnings.push(`Lightning ${version} always saves loop counters, but this checkpoint has none (saved with weights_only, or edited): a resume starts epoch ${epoch ?? '?'} from its first batch.`);
   }
-  if (!loops && v && v[0] === 1 && v[1] < 5) {
-    warnings.push(`Lightning ${version} saved epoch and global_step one higher than the trainer's counters (current_epoch + 1, global_step + 1).`);
-  }
+  // Lightning <= 1.5 (0.x included): dump_checkpoint wrote current_epoch + 1 and global_step + 1.
+  const preLoops = !loops && v !== undefined && (v[0] < 1 || (v[0] === 1 && v[1] < 5));
   if (epoch !== undefined && epochProgress?.current.completed !== undefined && epochProgress.current.completed !== epoch) {
     warnings.push(`epoch is ${epoch} but loops.fit_loop.epoch_progress.current.completed is ${epochProgress.current.completed}: Lightning resumes from the loop counters.`);
   }
@@ -410,6 +411,23 @@ export async function readLightning(src: ByteSource, file: TorchFile): Promise<L
       }
     }
   }
+  // Lightning < 1.0 kept the ModelCheckpoint state at the top level (`checkpoint_callback_best_model_score`, `..._path`).
+  const legacyScore = dictGet(root, 'checkpoint_callback_best_model_score');
+  if (legacyScore !== undefined && modelCheckpoints.length === 0) {
+    modelCheckpoints.push({
+      key: 'checkpoint_callback_best_model_score',
+      monitor: undefined,
+      mode: undefined,
+      bestModelScore: await score(legacyScore, 'checkpoint_callback_best_model_score'),
+      bestModelPath: strOf(dictGet(root, 'checkpoint_callback_best_model_path')),
+      currentScore: undefined,
+      dirpath: undefined,
+      bestKModels: [],
+      kthBestModelPath: undefined,
+      kthValue: undefined,
+      lastModelPath: undefined,
+    });
+  }
   const primary = modelCheckpoints.find((c) => c.monitor !== undefined) ?? modelCheckpoints[0];
   for (const es of earlyStopping) {
     if (es.stoppedEpoch !== undefined && es.stoppedEpoch > 0) warnings.push(`${es.key} stopped training at epoch ${es.stoppedEpoch}: a resume with the same callback stops again unless its patience or monitor changes.`);
@@ -437,7 +455,9 @@ export async function readLightning(src: ByteSource, file: TorchFile): Promise<L
       if (sum) schedulers.push(sum);
     }
   }
-  if (globalStep !== undefined && optimizers.length === 1 && optimizers[0].steps !== undefined && optimizers[0].steps !== globalStep) {
+  // Lightning <= 1.5 saved global_step + 1, so one optimizer step fewer is what a healthy file holds.
+  const expectedSteps = globalStep !== undefined && preLoops ? globalStep - 1 : globalStep;
+  if (expectedSteps !== undefined && optimizers.length === 1 && optimizers[0].steps !== undefined && optimizers[0].steps !== expectedSteps) {
     warnings.push(`the optimizer has taken ${optimizers[0].steps} steps but global_step is ${globalStep}.`);
   }
 
@@ -483,10 +503,12 @@ export async function readLightning(src: ByteSource, file: TorchFile): Promise<L
     schedulers,
     hparamsName: strOf(dictGet(root, 'hparams_name')),
     hyperParameters: displayFields(dictGet(root, 'hyper_parameters')),
-    model: summarizeStateDict(file.file, root),
+    // the `state_dict` itself: the root also holds 0-d score tensors, which are no model
+    model: summarizeStateDict(file.file, sd?.kind === 'dict' ? sd : root),
     stateDict,
     devices,
     keys: root.entries.flatMap(([k]) => (k.kind === 'str' ? [k.value] : [])),
+    savedPlusOne: preLoops,
     problems,
     warnings,
   };
