@@ -1710,6 +1710,14 @@ folder's weights file), `scheduler_last_epoch`, `scaler_scale`, `top_level_keys`
 | mmcv/epoch_2.pth | mmcv 1.x EpochBasedRunner layout (`meta.mmcv_version`, mmdet CLASSES and config text) |
 | fairseq/checkpoints | fairseq: checkpoint2.pt (end of epoch 2: train_iterator epoch 3, 0 iterations), checkpoint_last.pt (epoch 3 after 5 batches), checkpoint_best.pt; `cfg` a plain dict |
 | torchtune/output | torchtune epoch_0/ (recipe_state.pt beside the shard) and epoch_1/ (recipe_state/recipe_state.pt): epochs_run 1 and 2 of total_epochs 3 |
+| ultralytics/runs/detect/train/weights | Ultralytics v8/11 (`scripts/fixtures_files.py`, stand-in `ultralytics.nn.tasks.DetectionModel`): last.pt after epoch index 4 of 10 with its FP16 optimizer (resume starts index 5), best.pt stripped by strip_optimizer (epoch -1: not resumable) |
+| yolov5/runs/train/exp/weights/last.pt | YOLOv5 v7-style save after epoch index 2 of `opt.epochs` 30; `best_fitness` a 1-element numpy array; `models.yolo.DetectionModel` |
+| timm/output/train/… | timm run folder: last.pth.tar (epoch 3, version 2), checkpoint-2/-3.pth.tar, model_best.pth.tar (copy of checkpoint-2), recovery-4-50.pth.tar (mid-epoch 4, no metric); `args` an argparse.Namespace |
+| imagenet_example | pytorch/examples ImageNet style: checkpoint.pth.tar (epoch 5 = next epoch, `best_acc1` a 0-d tensor, StepLR scheduler) and model_best.pth.tar (a copy) |
+| torchscript/model_scripted.pt | torch.jit.save of a scripted module (`constants.pkl`, `code/`): TorchScript, not a training checkpoint |
+| quantized/model_int8.pth | eager-mode quantized state dict: qint8 weights (`_rebuild_qtensor`), packed Linear params in a tuple |
+| legacy_t7/checkpoint/ckpt.t7 | kuangliu/pytorch-cifar `{net, acc, epoch}` in the legacy (pre-1.6) format with a `.t7` name |
+| generic_plain | plain scripts: `{model, optimizer, iteration}`, a bare state dict named epoch_5.pth, `{net, best_loss}` with a 0-d tensor at the root |
 | bad/ | broken inputs made from enstack/last_checkpoint/training_state.pth: empty, truncated_half, truncated_tail_64, html_error_page (Google Drive quota page), bitflip_in_pickle (key string bit flipped: only the CRC-32 shows it, torch 1.13 loads it), bitflip_opcode_in_pickle (opcode byte flipped), lfs_pointer (Git LFS pointer), malicious_os_system (posix.system REDUCE next to epoch 1 / step 5), protocol6 (PROTO 6), protocol0_with_tensors (real torch.save(pickle_protocol=0): torch.load itself fails). `bad/expected.json` says what each must produce; `_torch_load_1_13` records what real torch.load raised |
 | hostile/ | hostile pickles built from raw opcodes; `hostile/expected.json` lists the globals each must flag. NEVER load these with Python |
 
@@ -1845,6 +1853,7 @@ def build_all(out: Path) -> Dict[str, Any]:
     summary["lightning"] = build_lightning(out)
     summary["tutorial"] = build_tutorial(out)
     summary.update(__import__("fixtures_research").build_research(out))  # mmengine, mmcv, fairseq, torchtune
+    summary.update(__import__("fixtures_files").build_files(out))  # ultralytics, yolov5, timm, imagenet_example, torchscript, quantized, legacy_t7, generic_plain
     summary["bad"] = build_bad(out, out / "enstack" / "last_checkpoint" / "training_state.pth")
     summary["hostile"] = build_hostile(out, out / "torch_legacy_format" / "last_checkpoint" / "training_state.pth")
     (out / "README.md").write_text(README, encoding="utf-8")

@@ -25,8 +25,10 @@ export function resumeSentence(s: CheckpointSummary): string | undefined {
   const p = s.progress;
   if (!p) return undefined;
   const pos = s.position;
-  // a finished or stripped run: the trainer's own words, never "a resume starts epoch N"
-  if (pos && (pos.finished || pos.resumable === false)) return `${pos.finished ? 'Finished' : 'Not resumable'}: a resume would ${pos.resume}.`;
+  // a finished or stripped run, or a mid-epoch save resumed at another epoch (timm recovery): the trainer's own words
+  if (pos && (pos.finished || pos.resumable === false || (p.status === 'incomplete' && p.resume.epoch !== p.epoch))) {
+    return `${p.status === 'incomplete' ? `Epoch ${p.epoch} is incomplete` : pos.finished ? 'Finished' : 'Not resumable'}: a resume would ${pos.resume}.`;
+  }
   if (p.status === 'complete') return `Epoch ${p.epoch} is complete: a resume starts epoch ${p.resume.epoch}.`;
   if (p.status === 'incomplete') return `Epoch ${p.epoch} is incomplete: a resume continues epoch ${p.epoch} from step ${p.step}.`;
   return `Status unknown: ${p.resume.text}.`;
@@ -77,6 +79,7 @@ export function formatSummary(s: CheckpointSummary): string[] {
     lines.push(row(m.name, metric4(m.value)));
   }
   const pos = s.position;
+  if (!p && pos) lines.push(row('resume', pos.resume));
   if (pos?.globalStep !== undefined) lines.push(row(pos.stepUnit === 'iterations' ? 'iterations' : 'global step', int(pos.globalStep)));
   if (pos?.plannedEpochs !== undefined) lines.push(row('planned epochs', int(pos.plannedEpochs)));
   if (pos?.finished) lines.push(row('resumable', 'finished: a resume trains nothing'));

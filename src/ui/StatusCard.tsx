@@ -50,10 +50,15 @@ export function StatusCard({ entry, onRemove }: { entry: CheckpointEntry; onRemo
 function ResumeLine({ s }: { s: CheckpointSummary }) {
   const p = s.progress;
   if (!p) return null;
+  const pos = s.position;
+  // finished, not resumable, or a mid-epoch save the trainer resumes at another epoch (timm recovery files): the trainer's own words
+  const own = pos && (pos.finished || pos.resumable === false || (p.status === 'incomplete' && p.resume.epoch !== p.epoch)) ? pos : undefined;
   return (
     <>
       <p className={`resume resume-${p.status}`} data-testid="resume">
-        {p.status === 'complete' ? (
+        {own ? (
+          <>{p.status === 'incomplete' ? `Epoch ${p.epoch} is incomplete` : own.finished ? 'Finished' : 'Not resumable'}: a resume would <strong>{own.resume}</strong>.</>
+        ) : p.status === 'complete' ? (
           <>Epoch {p.epoch} is complete: a resume <strong>starts epoch {p.resume.epoch}</strong>.</>
         ) : p.status === 'incomplete' ? (
           <>Epoch {p.epoch} is incomplete: a resume <strong>continues epoch {p.epoch} from step {p.step}</strong>.</>

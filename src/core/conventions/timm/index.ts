@@ -8,13 +8,14 @@
 import type { AnalysisContext } from '../../analyze/context';
 import { dictGet, type PyValue } from '../../pickle/values';
 import type { Convention, ConventionPart } from '../convention';
+import { progressOfPosition } from '../shared/position';
 import { notRepairable } from '../shared/repairEligibility';
 import { attributesOf, factsOf, fileName, intField, savedNumber } from '../shared/savedFields';
 import { namedTensors, summarizeTensors } from '../shared/stateDictTensors';
 import { summarizeOptimizer, summarizeScaler } from '../stateDicts';
 import type { SavedFact, SavedMetric } from '../summary';
 import { timmFileKind } from './fileName';
-import { timmPosition } from './position';
+import { timmPosition, timmResumeEpoch } from './position';
 
 /** `args` attributes shown as facts. */
 const ARGS_FACTS = ['model', 'epochs', 'batch_size', 'lr', 'opt', 'sched', 'eval_metric', 'recovery_interval', 'data_dir', 'dataset'];
@@ -56,9 +57,14 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
   const ema = namedTensors(dictGet(root, 'state_dict_ema'));
   if (ema.length) facts.push({ label: 'state_dict_ema', value: `${ema.length} tensors (model EMA)` });
   const best = metrics.find((m) => m.best);
+  const position = timmPosition({ epoch, version, plannedEpochs: intField(args, 'epochs'), fileKind, hasOptimizer: optimizer !== undefined });
+  const shown = progressOfPosition(position);
+  // a recovery file is resumed at the next epoch from batch 0, not inside the epoch it was saved in
+  const progress = shown && fileKind.kind === 'recovery' ? { ...shown, resume: { epoch: timmResumeEpoch(epoch, version), step: 0, text: position.resume } } : shown;
   return {
     kind: 'timm',
-    position: timmPosition({ epoch, version, plannedEpochs: intField(args, 'epochs'), fileKind, hasOptimizer: optimizer !== undefined }),
+    position,
+    progress,
     metrics,
     facts,
     bestMetric: best ? { name: best.name, value: best.value } : undefined,
