@@ -4,6 +4,8 @@
  * `webkitRelativePath`, e.g. `last_checkpoint/training_state.pth`); a file given on its own keeps
  * the name of its folder in front (`last_checkpoint/training_state.pth`), so a lone training state
  * is named after its checkpoint folder rather than "(dropped files)" as the page's file picker has it.
+ * A `.zip` given on its own keeps its bare name (`run.zip`): the pipeline expands it into the
+ * folder it holds, as the page does with a dropped zip.
  */
 import { lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -78,7 +80,8 @@ export function collectInputs(args: readonly string[]): CollectedInputs {
     } else {
       // a file keeps its folder's name (`last_checkpoint/training_state.pth`), so it is planned and
       // named like the folder it lives in, and files given from one folder form one checkpoint
-      const parent = basename(dirname(abs));
+      // a .zip is a folder of its own (a zipped run folder): named as the page names a dropped zip
+      const parent = /\.zip$/i.test(abs) ? '' : basename(dirname(abs));
       add(parent ? `${parent}/${basename(abs)}` : basename(abs), abs, st.size);
     }
   }

@@ -8,6 +8,7 @@ import { collectInputs } from './collectInputs';
 import { CliError, EXIT, type ExitCode } from './exitCodes';
 import { bytes } from './format';
 import { formatFindings } from './formatFindings';
+import { formatScalars } from './formatScalars';
 import { formatSummary } from './formatSummary';
 import type { CliIo } from './io';
 import { inspectJson } from './toJson';
@@ -66,6 +67,7 @@ export async function inspectCommand(o: InspectOptions, io: CliIo): Promise<Exit
     }
     for (const f of result.otherFolders) io.out(`Folder without a checkpoint: ${f.path} (${f.files.join(', ')})`);
     if (result.otherFolders.length) io.out('');
+    for (const line of formatScalars(result.scalars)) io.out(line);
     for (const line of formatFindings(result.findings)) io.out(line);
   }
   if (code === EXIT.badInput) {

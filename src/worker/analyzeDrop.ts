@@ -1,43 +1,43 @@
 /**
- * The worker's job for one drop: plan checkpoints from paths, then analyse each and report it as
- * soon as it is done. Kept free of worker globals so it can be tested under Node.
+ * The worker's job for one drop: the core pipeline (`core/pipeline/runPipeline.ts`) over the
+ * dropped Blobs, its events forwarded as worker messages of `batch`. Kept free of worker globals
+ * so it can be tested under Node.
  */
-import { blobSource } from '../core/bytes/byteSource';
-import { analyzeCheckpoint } from '../core/analyze/analyzeCheckpoint';
-import { baseName, planDrop } from '../core/folder/plan';
-import { sniffDrop } from '../core/folder/sniffDrop';
-import { readEventFile } from '../core/tensorboard/eventFile';
-import { CheckpointFormatError } from '../core/errors';
+import { blobAccess } from '../core/pipeline/blobAccess';
+import { runPipeline } from '../core/pipeline/runPipeline';
+import type { PipelineEvent } from '../core/pipeline/types';
 import type { DroppedBlob, WorkerResponse } from './protocol';
-import { expandArchives } from './expandArchives';
+
+/** The worker message for a pipeline event; undefined for events the page does not take (findings). */
+export function toMessage(batch: number, e: PipelineEvent<Blob>): WorkerResponse | undefined {
+  switch (e.type) {
+    case 'plan':
+      return { type: 'plan', batch, pending: e.pending, otherFolders: e.otherFolders, files: e.files.map((f) => ({ path: f.path, file: f.handle })) };
+    case 'summary':
+      return { type: 'summary', batch, summary: e.summary };
+    case 'scalars':
+      return { type: 'scalars', batch, path: e.path, scalars: e.scalars };
+    case 'done':
+      return { type: 'done', batch, elapsedMs: e.elapsedMs };
+    case 'findings':
+      return undefined; // the page computes its findings from the summaries (ui/FindingsPanel.tsx)
+  }
+}
 
 /**
- * Analyse `files`, calling `emit` with a plan, one summary per checkpoint, and done.
- * @param isCancelled polled between checkpoints
+ * Analyse `dropped`, calling `emit` with a plan, one summary per checkpoint (and per unreadable
+ * archive), the scalars of each TensorBoard event file, and done.
+ * @param isCancelled polled between checkpoints and between event files
  */
 export async function analyzeDrop(batch: number, dropped: DroppedBlob[], emit: (m: WorkerResponse) => void, isCancelled: () => boolean = () => false): Promise<void> {
-  const started = performance.now();
-  const { files, problems } = await expandArchives(dropped);
-  const byPath = new Map(files.map((f) => [f.path, f.file]));
-  const sizes = new Map(files.map((f) => [f.path, f.file.size]));
-  const listed = files.map((f) => ({ path: f.path, size: f.file.size }));
-  const plan = planDrop(listed, await sniffDrop(listed, (p) => blobSource(byPath.get(p) as Blob, p)));
-  emit({ type: 'plan', batch, pending: [...problems, ...plan.checkpoints].map((c) => ({ id: c.id, name: c.name, path: c.path })), otherFolders: plan.otherFolders, files: files.map((f) => ({ path: f.path, file: f.file })) });
-  for (const summary of problems) emit({ type: 'summary', batch, summary });
-  for (const c of plan.checkpoints) {
-    if (isCancelled()) break;
-    const summary = await analyzeCheckpoint(c, (p) => blobSource(byPath.get(p) as Blob, p), sizes);
-    emit({ type: 'summary', batch, summary });
-  }
-  for (const f of files) {
-    if (isCancelled()) break;
-    if (!baseName(f.path).startsWith('events.out.tfevents.')) continue;
-    try {
-      emit({ type: 'scalars', batch, path: f.path, scalars: await readEventFile(blobSource(f.file, f.path)) });
-    } catch (e) {
-      const message = e instanceof CheckpointFormatError ? e.message : (e as Error).message;
-      emit({ type: 'scalars', batch, path: f.path, scalars: { series: {}, records: 0, problems: [message] } });
-    }
-  }
-  emit({ type: 'done', batch, elapsedMs: performance.now() - started });
+  const inputs = dropped.map((d) => ({ path: d.path, size: d.file.size, handle: d.file }));
+  await runPipeline(
+    inputs,
+    blobAccess,
+    (e) => {
+      const m = toMessage(batch, e);
+      if (m) emit(m);
+    },
+    { isCancelled, findings: false },
+  );
 }
