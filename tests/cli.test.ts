@@ -132,13 +132,15 @@ describe('inspect', () => {
 
   test('a whole run folder: every checkpoint, the lost end-of-epoch save, the leftovers; exit 1', () => {
     const run = join(OWN, 'enstack_run');
-    const exp = JSON.parse(readFileSync(join(run, 'expected.json'), 'utf8')) as { checkpoints: string[]; finding: string; interrupted_save_leftovers: string[] };
+    const exp = JSON.parse(readFileSync(join(run, 'expected.json'), 'utf8')) as { checkpoints: string[]; finding: string; interrupted_save_leftovers: string[]; latest_checkpoint: string; latest_position: { epoch: number; step: number } };
     const r = cli('inspect', run);
     expect(r.code).toBe(1);
     for (const name of exp.checkpoints) checkBlock(block(r.stdout, name), expectedOf(join(run, name)));
     expect(r.stdout).toContain(`[error] The end-of-epoch save was lost. ${exp.finding}`);
     for (const l of exp.interrupted_save_leftovers) expect(r.stdout).toContain(`[warning] A save was interrupted. ${l.split(' ')[0]}`);
-    expect(r.stdout).toContain('what to do: Mark epoch 2 complete in last_checkpoint so a resume starts epoch 3');
+    // recovery_checkpoint holds more training than a repaired last_checkpoint would: it is the first choice
+    expect(r.stdout).toContain(`what to do: Resume from ${exp.latest_checkpoint} (epoch ${exp.latest_position.epoch} step ${exp.latest_position.step}): it holds the most training of this run. Second choice: Marking epoch 2 complete in last_checkpoint`);
+    expect(r.stdout).toContain('Runs (1)\n  [act] enstack_run (EnStack, 5 checkpoints)\n    now: Resuming from last_checkpoint will continue epoch 2 from step 800.');
   });
 
   test('several folders given at once are one drop (findings across them)', () => {

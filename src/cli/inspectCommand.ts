@@ -8,6 +8,8 @@ import { collectInputs } from './collectInputs';
 import { CliError, EXIT, type ExitCode } from './exitCodes';
 import { bytes } from './format';
 import { formatFindings } from './formatFindings';
+import { formatVerdicts } from './formatVerdicts';
+import { analyzeRuns } from '../core/findings/runFindings';
 import { formatScalars } from './formatScalars';
 import { formatSummary } from './formatSummary';
 import type { CliIo } from './io';
@@ -68,6 +70,7 @@ export async function inspectCommand(o: InspectOptions, io: CliIo): Promise<Exit
     for (const f of result.otherFolders) io.out(`Folder without a checkpoint: ${f.path} (${f.files.join(', ')})`);
     if (result.otherFolders.length) io.out('');
     for (const line of formatScalars(result.scalars)) io.out(line);
+    for (const line of formatVerdicts(analyzeRuns({ summaries: result.summaries, otherFolders: result.otherFolders, files: result.files }).runs)) io.out(line);
     for (const line of formatFindings(result.findings)) io.out(line);
   }
   if (code === EXIT.badInput) {

@@ -6,6 +6,7 @@
  */
 import { conventionLabel } from '../core/conventions/registry';
 import type { CheckpointSummary } from '../core/conventions/summary';
+import { analyzeRuns } from '../core/findings/runFindings';
 import type { InspectResult } from './analyzeInputs';
 import type { ExitCode } from './exitCodes';
 
@@ -47,6 +48,7 @@ export function inspectJson(result: InspectResult, exitCode: ExitCode): string {
       schemaVersion: JSON_FORMAT_VERSION,
       version: JSON_FORMAT_VERSION,
       exitCode,
+      runs: analyzeRuns({ summaries: result.summaries, otherFolders: result.otherFolders, files: result.files }).runs.map(({ run, verdict }) => ({ ...run, verdict })),
       checkpoints: result.summaries.map(checkpointJson),
       findings: result.findings,
       otherFolders: result.otherFolders,

@@ -37,5 +37,11 @@ export interface Convention {
    * a convention that cannot read its files returns `kind: 'unreadable'` with the reason.
    */
   read(ctx: AnalysisContext): Promise<ConventionPart>;
+  /**
+   * The checkpoint of one run that the trainer's own resume picks (HF `get_last_checkpoint`: the
+   * highest `checkpoint-N`). Absent: `last_checkpoint`, a name starting with `last` or
+   * `checkpoint_last`, else the furthest checkpoint.
+   */
+  pickResume?(checkpoints: readonly CheckpointSummary[]): CheckpointSummary | undefined;
 }
 

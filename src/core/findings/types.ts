@@ -11,6 +11,8 @@ export interface Finding {
   readonly evidence: string[];
   /** Ids of the checkpoints it concerns. */
   readonly checkpoints: string[];
+  /** Id of the run it concerns (`runs/groupRuns.ts`); absent for findings about the whole drop. */
+  readonly run?: string;
   /** What to do about it, when there is something to do. */
   readonly suggestion?: string;
 }

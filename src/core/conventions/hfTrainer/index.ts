@@ -12,7 +12,9 @@ import type { CheckpointClaim, FolderListing } from '../../folder/checkpointPlan
 import type { Convention, ConventionPart } from '../convention';
 import { notRepairable } from '../shared/repairEligibility';
 import type { TrainingPosition, TrainingProgress } from '../summary';
+import { hfFacts } from './facts';
 import { readHfTrainer, type HfTrainerSummary } from './readHfTrainer';
+import { batchesPerEpochOf, updateStepsRule, type UpdateStepsRule } from './updateStepsRule';
 
 const WEIGHT_FILES = ['model.safetensors', 'pytorch_model.bin', 'adapter_model.safetensors', 'adapter_model.bin'];
 
@@ -31,22 +33,56 @@ export function hfRole(name: string): string {
   return 'other';
 }
 
-/** Trainer's position as the common display progress (units: optimizer update steps). */
-export function hfProgress(h: HfTrainerSummary): TrainingProgress | undefined {
+/**
+ * Trainer's position as the common display progress (units: optimizer update steps). % of the
+ * epoch follows Trainer's own `epoch` rule (batches consumed / len(dataloader), CONVENTIONS.md §2)
+ * when the batch count is known; the steps left stop at max_steps when the run ends before the
+ * epoch does (`DefaultFlowCallback` stops at global_step >= max_steps).
+ * @param batchesPerEpoch len(train_dataloader), when derivable ({@link batchesPerEpochOf})
+ */
+export function hfProgress(h: HfTrainerSummary, batchesPerEpoch?: number): TrainingProgress | undefined {
   const per = h.stepsPerEpoch;
   if (per === undefined || h.epochsCompleted === undefined || h.stepsIntoEpoch === undefined) return undefined;
   const complete = h.stepsIntoEpoch === 0 && h.epochsCompleted > 0;
   const epoch = complete ? h.epochsCompleted : h.epochsCompleted + 1;
+  const ga = h.resume?.gradientAccumulationSteps ?? 1;
+  const toEpochEnd = per - h.stepsIntoEpoch;
+  const toMax = h.maxSteps !== undefined && h.maxSteps > 0 ? Math.max(0, h.maxSteps - h.globalStep) : undefined;
+  const endsFirst = toMax !== undefined && toMax < toEpochEnd;
+  const percent = batchesPerEpoch ? ((h.stepsIntoEpoch * ga) / batchesPerEpoch) * 100 : (h.stepsIntoEpoch / per) * 100;
   return {
     epoch,
     step: h.stepsIntoEpoch,
     totalBatches: per,
     status: complete ? 'complete' : 'incomplete',
-    progressPercent: complete ? undefined : roundOneDecimal((h.stepsIntoEpoch / per) * 100),
-    remainingBatches: complete ? undefined : per - h.stepsIntoEpoch,
+    progressPercent: complete ? undefined : roundOneDecimal(percent),
+    remainingBatches: complete ? undefined : endsFirst ? toMax : toEpochEnd,
     resume: { epoch: complete ? epoch + 1 : epoch, step: complete ? 0 : h.stepsIntoEpoch, text: h.resume?.text ?? (complete ? `start epoch ${epoch + 1}` : `continue epoch ${epoch} from step ${h.stepsIntoEpoch}`) },
-    note: 'Trainer counts optimizer update steps and resumes from global_step alone.',
+    note: endsFirst
+      ? `Trainer counts optimizer update steps and resumes from global_step alone; max_steps ${h.maxSteps} ends the run ${toMax} step${toMax === 1 ? '' : 's'} after this save, ${toEpochEnd - (toMax ?? 0)} steps before epoch ${epoch} would end.`
+      : 'Trainer counts optimizer update steps and resumes from global_step alone.',
   };
+}
+
+/**
+ * The floor/ceil reading of update steps per epoch for a folder, and which one the saved numbers
+ * fit (`max_steps = ceil(num_train_epochs x U)` was computed with the saving version's U).
+ * @param version config.json `transformers_version`, when present
+ */
+export function hfUpdateStepsRule(h: HfTrainerSummary, version: string | undefined): { rule: UpdateStepsRule; fits: string | undefined } | undefined {
+  const ga = h.trainingArgs?.gradientAccumulationSteps && h.trainingArgs.gradientAccumulationSteps > 0 ? h.trainingArgs.gradientAccumulationSteps : 1;
+  if (h.stepsPerEpoch === undefined) return undefined;
+  const batches = batchesPerEpochOf(h.globalStep, h.epoch, h.stepsPerEpoch, ga);
+  if (batches === undefined) return undefined;
+  const rule = updateStepsRule(batches, ga, version);
+  const fits = rule.floor === rule.ceil || h.stepsPerEpochSource !== 'max_steps / num_train_epochs'
+    ? undefined
+    : h.stepsPerEpoch === rule.ceil
+      ? `max_steps / num_train_epochs = ${rule.ceil} fits ceil: saved by transformers >= 4.52`
+      : h.stepsPerEpoch === rule.floor
+        ? `max_steps / num_train_epochs = ${rule.floor} fits floor: saved by transformers <= 4.51`
+        : undefined;
+  return { rule, fits };
 }
 
 /** Trainer's position in the shared model. `resumable` needs trainer_state.json, optimizer.pt and scheduler.pt. */
@@ -101,17 +137,26 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
   for (const p of hf.problems) if (!ctx.problems.some((q) => q.file === p.file)) ctx.problems.push(p);
   for (const w of hf.warnings) ctx.warnings.push(w);
   const position = hfPosition(hf, ctx);
+  const configPath = ctx.paths('config')[0];
+  const config = configPath ? await ctx.readJson<{ transformers_version?: unknown }>(configPath) : undefined;
+  const version = typeof config?.transformers_version === 'string' ? config.transformers_version : undefined;
+  const steps = hfUpdateStepsRule(hf, version);
+  if (steps && steps.rule.floor !== steps.rule.ceil) {
+    const used = steps.rule.applies ?? (steps.fits?.includes('fits ceil') ? 'ceil' : steps.fits?.includes('fits floor') ? 'floor' : undefined);
+    ctx.warnings.push(`${trainerState}: update steps per epoch depend on the transformers version here (${steps.rule.floor} up to 4.51, ${steps.rule.ceil} from 4.52, PR #37923)${used ? `; this run used ${used === 'floor' ? steps.rule.floor : steps.rule.ceil}` : ''}: resuming under a version on the other side of 4.52 counts ${used === 'floor' ? steps.rule.ceil : used === 'ceil' ? steps.rule.floor : 'the other value'} and places the resume differently (#37777).`);
+  }
   if (!ctx.paths('optimizer').length) ctx.warnings.push(`${trainerState}: no optimizer.pt beside it: Trainer restores global_step, but the optimizer and scheduler state start afresh`);
   if (!model && !ctx.plan.files.some((f) => f.role === 'weights')) {
     ctx.warnings.push(`${ctx.plan.path || ctx.plan.name}: no model weights in this folder: Trainer stops with "Can't find a valid checkpoint at ${ctx.plan.path || ctx.plan.name}"`);
   }
-  const progress = hfProgress(hf);
+  const progress = hfProgress(hf, steps?.rule.batchesPerEpoch);
   return {
     kind: 'hf-trainer',
     hf,
     progress: progress && position.finished ? { ...progress, resume: { ...progress.resume, text: position.resume } } : progress,
     position: { ...position, resumable: position.resumable && (model !== undefined || ctx.plan.files.some((f) => f.role === 'weights')) },
     metrics: hf.bestMetric !== undefined ? [{ name: hf.bestMetricName ?? 'best_metric', value: hf.bestMetric, best: true }] : [],
+    facts: hfFacts(hf, steps?.rule, steps?.fits),
     optimizer: hf.optimizer,
     scheduler: hf.scheduler,
     scaler: hf.scaler,
@@ -128,7 +173,15 @@ export const hfTrainer: Convention = {
   claimFolder(folder: FolderListing): CheckpointClaim[] {
     if (!folder.names.includes('trainer_state.json')) return [];
     const dir = folder.dir;
-    return [{ id: dir || 'trainer_state.json', name: dir ? dir.slice(dir.lastIndexOf('/') + 1) : 'trainer_state.json', path: dir, files: folder.names.map((n) => ({ path: folder.join(n), role: hfRole(n) })) }];
+    // DeepSpeed inside the Trainer folder (`latest`, `global_stepN/`) belongs to this checkpoint, not a second one
+    const deepspeed = folder.below.filter((p) => /^global_step\d+\/[^/]+$/.test(p.slice(dir ? dir.length + 1 : 0))).map((p) => ({ path: p, role: 'deepspeed-state' }));
+    const files = [...folder.names.map((n) => ({ path: folder.join(n), role: n === 'latest' ? 'deepspeed-latest' : hfRole(n) })), ...deepspeed];
+    return [{ id: dir || 'trainer_state.json', name: dir ? dir.slice(dir.lastIndexOf('/') + 1) : 'trainer_state.json', path: dir, files }];
   },
   read,
+  // trainer_utils.py get_last_checkpoint: the checkpoint-<N> folder with the highest N
+  pickResume: (checkpoints) =>
+    [...checkpoints]
+      .filter((c) => /(^|\/)checkpoint-\d+$/.test(c.id))
+      .sort((a, b) => Number(/(\d+)$/.exec(b.id)?.[1]) - Number(/(\d+)$/.exec(a.id)?.[1]))[0],
 };

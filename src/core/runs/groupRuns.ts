@@ -1,0 +1,79 @@
+/**
+ * Runs: the checkpoints one training wrote. A run is the checkpoints of one convention in one run
+ * folder: the parent of a checkpoint folder (`output_dir` of HF `checkpoint-N/`, the folder
+ * holding EnStack's `last_checkpoint/`), or the folder holding a single-file checkpoint
+ * (Ultralytics `weights/`, a Lightning `checkpoints/`). Findings and verdicts never compare
+ * checkpoints of different runs.
+ */
+import type { CheckpointSummary } from '../conventions/summary';
+import { conventionLabel } from '../conventions/registry';
+import { dirOf } from '../folder/paths';
+
+/** One run and its checkpoints (ids, in the order given). */
+export interface Run {
+  /** Stable id: `<convention>@<run folder>`. */
+  readonly id: string;
+  /** The shortest path suffix that tells this run from the others (`run1`, `a/outputs`), `(top)` for the drop root. */
+  readonly label: string;
+  /** Run folder relative to the drop ('' for the root). */
+  readonly folder: string;
+  /** Convention id of its checkpoints. */
+  readonly convention: string;
+  readonly checkpointIds: string[];
+}
+
+/** The run folder of a checkpoint: the parent of a checkpoint folder, or the folder of a single-file checkpoint. */
+export function runFolderOf(s: Pick<CheckpointSummary, 'id' | 'path'>): string {
+  return s.id === s.path ? dirOf(s.path) : s.path;
+}
+
+/** Shortest distinguishing path suffixes: the last component, lengthened until all differ. */
+function labels(folders: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const parts = new Map(folders.map((f) => [f, f ? f.split('/') : []]));
+  for (const f of folders) {
+    const mine = parts.get(f) ?? [];
+    if (!mine.length) {
+      out.set(f, '(top)');
+      continue;
+    }
+    let n = 1;
+    const suffix = (p: string[], k: number): string => p.slice(Math.max(0, p.length - k)).join('/');
+    while (n < mine.length && folders.some((g) => g !== f && suffix(parts.get(g) ?? [], n) === suffix(mine, n))) n++;
+    out.set(f, suffix(mine, n));
+  }
+  return out;
+}
+
+/**
+ * Group summaries into runs, in the order their first checkpoint appears. Unreadable checkpoints
+ * join the run of their folder's readable convention when there is one, else their own run.
+ */
+export function groupRuns(summaries: readonly Pick<CheckpointSummary, 'id' | 'path' | 'kind'>[]): Run[] {
+  const byId = new Map<string, { folder: string; convention: string; ids: string[] }>();
+  const readableIn = new Map<string, string>();
+  for (const s of summaries) if (s.kind !== 'unreadable' && !readableIn.has(runFolderOf(s))) readableIn.set(runFolderOf(s), s.kind);
+  for (const s of summaries) {
+    const folder = runFolderOf(s);
+    const convention = s.kind === 'unreadable' ? (readableIn.get(folder) ?? 'unreadable') : s.kind;
+    const id = `${convention}@${folder}`;
+    const run = byId.get(id) ?? { folder, convention, ids: [] };
+    run.ids.push(s.id);
+    byId.set(id, run);
+  }
+  const folders = [...new Set([...byId.values()].map((r) => r.folder))];
+  const names = labels(folders);
+  const perFolder = new Map<string, number>();
+  for (const r of byId.values()) perFolder.set(r.folder, (perFolder.get(r.folder) ?? 0) + 1);
+  return [...byId.entries()].map(([id, r]) => {
+    const base = names.get(r.folder) ?? r.folder;
+    return {
+      id,
+      folder: r.folder,
+      convention: r.convention,
+      checkpointIds: r.ids,
+      // two conventions in one folder: name the convention too
+      label: (perFolder.get(r.folder) ?? 0) > 1 ? `${base} (${conventionLabel(r.convention)})` : base,
+    };
+  });
+}
