@@ -1718,6 +1718,13 @@ folder's weights file), `scheduler_last_epoch`, `scaler_scale`, `top_level_keys`
 | quantized/model_int8.pth | eager-mode quantized state dict: qint8 weights (`_rebuild_qtensor`), packed Linear params in a tuple |
 | legacy_t7/checkpoint/ckpt.t7 | kuangliu/pytorch-cifar `{net, acc, epoch}` in the legacy (pre-1.6) format with a `.t7` name |
 | generic_plain | plain scripts: `{model, optimizer, iteration}`, a bare state dict named epoch_5.pth, `{net, best_loss}` with a 0-d tensor at the root |
+| accelerate/project/checkpoints | Accelerate `save_state` with automatic_checkpoint_naming (`scripts/fixtures_folders.py`): checkpoint_0 and checkpoint_1 (save numbers, not steps; scheduler last_epoch 10 and 20), random_states_0.pkl with the accumulation `step`, a registered ReduceLROnPlateau in custom_checkpoint_0.pkl, scaler.pt |
+| accelerate/diffusers/checkpoint-200 | diffusers-style folder: global step 200 from the name, the weights in `unet/` (save hook), no top-level model file |
+| kohya/run | kohya sd-scripts `run-000002-state` (train_state.json consistent with the optimizer's 20 steps) and `run-000004-state` (current_step 20 after a resume while the optimizer counts 40: kohya_ss #2771) |
+| deepspeed/ds_output | DeepSpeed: `latest` -> global_step300, a second tag global_step200, ZeRO-2 shards for 2 ranks, zero_to_fp32.py |
+| deepspeed/ds_broken_latest, ds_latest_only | `latest` naming a missing tag (global_step400; rank 1's shard also missing), and `latest` with no tag folder |
+| deepspeed/renamed, hf_with_deepspeed | a renamed mp_rank_00_model_states.pt (matched by `ds_version`); an HF Trainer checkpoint-300 holding DeepSpeed's latest and global_step300/ |
+| dcp/pytorch_model_fsdp_0 | torch.distributed.checkpoint: `.metadata` (stand-ins of torch 2.x's Metadata classes), two `.distcp` files, `model.0.weight` split by rows, `step`/`epoch` as torch.save blobs |
 | bad/ | broken inputs made from enstack/last_checkpoint/training_state.pth: empty, truncated_half, truncated_tail_64, html_error_page (Google Drive quota page), bitflip_in_pickle (key string bit flipped: only the CRC-32 shows it, torch 1.13 loads it), bitflip_opcode_in_pickle (opcode byte flipped), lfs_pointer (Git LFS pointer), malicious_os_system (posix.system REDUCE next to epoch 1 / step 5), protocol6 (PROTO 6), protocol0_with_tensors (real torch.save(pickle_protocol=0): torch.load itself fails). `bad/expected.json` says what each must produce; `_torch_load_1_13` records what real torch.load raised |
 | hostile/ | hostile pickles built from raw opcodes; `hostile/expected.json` lists the globals each must flag. NEVER load these with Python |
 
@@ -1854,6 +1861,7 @@ def build_all(out: Path) -> Dict[str, Any]:
     summary["tutorial"] = build_tutorial(out)
     summary.update(__import__("fixtures_research").build_research(out))  # mmengine, mmcv, fairseq, torchtune
     summary.update(__import__("fixtures_files").build_files(out))  # ultralytics, yolov5, timm, imagenet_example, torchscript, quantized, legacy_t7, generic_plain
+    summary.update(__import__("fixtures_folders").build_folders(out))  # accelerate, kohya, deepspeed, dcp
     summary["bad"] = build_bad(out, out / "enstack" / "last_checkpoint" / "training_state.pth")
     summary["hostile"] = build_hostile(out, out / "torch_legacy_format" / "last_checkpoint" / "training_state.pth")
     (out / "README.md").write_text(README, encoding="utf-8")

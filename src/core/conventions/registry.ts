@@ -16,12 +16,20 @@ import { mmengine } from './mmengine/index';
 import { fairseq } from './fairseq/index';
 import { torchtune } from './torchtune/index';
 import { weights } from './weights/index';
+import { kohya } from './kohya/index';
+import { accelerate } from './accelerate/index';
+import { deepspeed } from './deepspeed/index';
+import { dcp } from './dcp/index';
 
 /** The conventions, in the order they are asked. */
 export const CONVENTIONS: readonly Convention[] = [
   hfTrainer,
   mmengine,
   torchtune,
+  kohya,
+  accelerate,
+  deepspeed,
+  dcp,
   enstack,
   weights,
   lightning,
