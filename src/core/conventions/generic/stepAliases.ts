@@ -42,6 +42,6 @@ export function savedEpoch(root: PyValue): NamedCount | undefined {
  * `ep7.pt`, `e10.pth`); undefined when the name has none. `checkpoint-350` is not an epoch.
  */
 export function epochInFileName(name: string): number | undefined {
-  const m = /(?:^|[^a-z])(?:epoch|ep|e)[_\-.]?(\d+)(?=[^0-9]|$)/i.exec(name);
+  const m = /(?:^|[^a-z0-9])(?:epoch|ep|e)[_\-.]?(\d+)(?=[^0-9]|$)/i.exec(name);
   return m ? Number(m[1]) : undefined;
 }
