@@ -117,6 +117,9 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
   // every torch file once more through the shared loader: formats and safety findings
   for (const f of ctx.plan.files) if (['optimizer', 'scheduler', 'scaler', 'rng-state', 'training-args'].includes(f.role)) await ctx.loadTorch(f.path);
   const model = await readModel(ctx);
+  const configPath = ctx.paths('config')[0];
+  const config = configPath ? await ctx.readJson<{ transformers_version?: unknown }>(configPath) : undefined;
+  const version = typeof config?.transformers_version === 'string' ? config.transformers_version : undefined;
   let hf: HfTrainerSummary;
   try {
     hf = await readHfTrainer({
@@ -127,6 +130,7 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
       rngStates: ctx.paths('rng-state').map((p) => ctx.open(p)),
       trainingArgs: optional('training-args'),
       folderName: ctx.plan.path || ctx.plan.name,
+      transformersVersion: version,
     });
   } catch (e) {
     ctx.fail(trainerState, e);
@@ -137,9 +141,6 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
   for (const p of hf.problems) if (!ctx.problems.some((q) => q.file === p.file)) ctx.problems.push(p);
   for (const w of hf.warnings) ctx.warnings.push(w);
   const position = hfPosition(hf, ctx);
-  const configPath = ctx.paths('config')[0];
-  const config = configPath ? await ctx.readJson<{ transformers_version?: unknown }>(configPath) : undefined;
-  const version = typeof config?.transformers_version === 'string' ? config.transformers_version : undefined;
   const steps = hfUpdateStepsRule(hf, version);
   if (steps && steps.rule.floor !== steps.rule.ceil) {
     const used = steps.rule.applies ?? (steps.fits?.includes('fits ceil') ? 'ceil' : steps.fits?.includes('fits floor') ? 'floor' : undefined);

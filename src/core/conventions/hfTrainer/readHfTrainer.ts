@@ -30,6 +30,7 @@ import {
   type SchedulerStateSummary,
 } from '../stateDicts';
 import type { FileProblem, ResumePoint, ScalerSummary } from '../summary';
+import { batchesPerEpochOf, updateStepsRule, usesCeil } from './updateStepsRule';
 
 // ---------------------------------------------------------------------------------------------
 // trainer_state.json
@@ -365,6 +366,8 @@ export interface HfTrainerFiles {
   readonly trainingArgs?: ByteSource;
   /** The folder's name (`checkpoint-700`) or path; only its last component is used. */
   readonly folderName: string;
+  /** config.json `transformers_version`: decides floor or ceil update steps per epoch (PR #37923). */
+  readonly transformersVersion?: string;
 }
 
 /** True when a folder's file names look like a Trainer checkpoint (it holds trainer_state.json). */
@@ -457,8 +460,8 @@ export async function readHfTrainer(files: HfTrainerFiles): Promise<HfTrainerSum
 
   // Progress and the resume rule.
   const gs = state.global_step;
-  const spe = stepsPerEpochOf(state, warnings);
   const ga = trainingArgs?.gradientAccumulationSteps && trainingArgs.gradientAccumulationSteps > 0 ? trainingArgs.gradientAccumulationSteps : 1;
+  const spe = byVersionRule(stepsPerEpochOf(state, warnings), state, ga, files.transformersVersion);
   const epochsCompleted = spe ? Math.floor(gs / spe.value) : undefined;
   const stepsIntoEpoch = spe && epochsCompleted !== undefined ? gs - epochsCompleted * spe.value : undefined;
   const resume = spe && epochsCompleted !== undefined && stepsIntoEpoch !== undefined
@@ -556,6 +559,23 @@ function stepsPerEpochOf(state: TrainerState, warnings: string[]): { value: numb
   if (fromEpoch !== undefined && fromEpoch > 0) return { value: fromEpoch, source: 'global_step / epoch' };
   if (fromMax !== undefined && fromMax >= 1) return { value: Math.floor(fromMax), source: 'max_steps / num_train_epochs' };
   return undefined;
+}
+
+/**
+ * An estimate from global_step / epoch is len(dataloader) / GA before rounding; when the saving
+ * transformers version is known, its own rule (floor up to 4.51, ceil from 4.52) gives U exactly.
+ */
+function byVersionRule(
+  spe: ReturnType<typeof stepsPerEpochOf>,
+  state: TrainerState,
+  ga: number,
+  version: string | undefined,
+): ReturnType<typeof stepsPerEpochOf> {
+  if (!spe || spe.source !== 'global_step / epoch' || ga <= 1 || usesCeil(version) === undefined) return spe;
+  const batches = batchesPerEpochOf(state.global_step, state.epoch, spe.value, ga);
+  if (batches === undefined) return spe;
+  const rule = updateStepsRule(batches, ga, version);
+  return { value: rule.applies === 'ceil' ? rule.ceil : rule.floor, source: spe.source };
 }
 
 function plural(n: number, one: string, many: string): string {
