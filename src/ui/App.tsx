@@ -5,6 +5,7 @@ import { DropTarget } from './DropTarget';
 import { EmptyState } from './EmptyState';
 import { FindingsPanel } from './FindingsPanel';
 import { HistoryChart } from './HistoryChart';
+import { RunVerdicts } from './RunVerdicts';
 import { StatusCard } from './StatusCard';
 import { ShareControls } from './ShareControls';
 import { Toolbar } from './Toolbar';
@@ -49,6 +50,9 @@ export function App() {
           <EmptyState />
         ) : (
           <div className="layout">
+            <div className="col-wide">
+              <RunVerdicts />
+            </div>
             <div className="col-wide">
               <CheckpointTable />
             </div>

@@ -16,6 +16,7 @@ import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { conventionLabel } from '../core/conventions/registry';
 import type { CheckpointEntry } from '../store/checkpointStore';
 import { useCheckpoints } from '../store/checkpointStore';
+import { useRunsReport } from './useRunsReport';
 import { bytes, int, metric4, percent } from './format';
 
 /** A table row: the fields shown, flattened from the summary. */
@@ -23,6 +24,8 @@ interface Row {
   id: string;
   name: string;
   path: string;
+  /** Label of the run the checkpoint belongs to (shortest distinguishing folder path). */
+  run: string;
   framework: string;
   /** 0 when the trainer numbers epochs from 0. */
   epochBase: 0 | 1;
@@ -41,13 +44,14 @@ interface Row {
 }
 
 
-function toRow(e: CheckpointEntry): Row {
+function toRow(e: CheckpointEntry, run: string): Row {
   const s = e.summary;
   const p = s?.progress;
   return {
     id: e.id,
     name: e.name,
     path: e.path,
+    run,
     framework: s ? (s.kind === 'unreadable' ? '—' : conventionLabel(s.kind)) : '…',
     epochBase: s?.position?.epochBase ?? 1,
     epoch: p?.epoch,
@@ -71,6 +75,7 @@ const col = createColumnHelper<Row>();
 const num = { sortUndefined: 'last' as const };
 const COLUMNS = [
   col.accessor('name', { header: 'Checkpoint', cell: (c) => <span title={c.row.original.path}>{c.getValue()}</span> }),
+  col.accessor('run', { header: 'Run' }),
   col.accessor('framework', { header: 'Framework' }),
   col.accessor('epoch', {
     header: 'Epoch',
@@ -95,7 +100,11 @@ export function CheckpointTable() {
   const entries = useCheckpoints((s) => s.entries);
   const selectedId = useCheckpoints((s) => s.selectedId);
   const select = useCheckpoints((s) => s.select);
-  const data = useMemo(() => order.map((id) => toRow(entries[id])), [order, entries]);
+  const { runs } = useRunsReport();
+  const runOf = useMemo(() => new Map(runs.flatMap((r) => r.run.checkpointIds.map((id) => [id, r.run.label] as const))), [runs]);
+  const data = useMemo(() => order.map((id) => toRow(entries[id], runOf.get(id) ?? '')), [order, entries, runOf]);
+  // one Tab stop for the whole table: the selected row (or the first) takes focus, arrows move inside
+  const [focusId, setFocusId] = useState<string | undefined>(undefined);
   const [sorting, setSorting] = useState<SortingState>([]);
   const [filter, setFilter] = useState('');
   const body = useRef<HTMLTableSectionElement>(null);
@@ -115,7 +124,7 @@ export function CheckpointTable() {
       const r = row.original;
       // a status word matches that status only ("complete" is not "incomplete")
       if (STATUSES.has(q)) return r.status === q;
-      return [r.name, r.path, r.framework, r.status, String(r.epoch ?? ''), String(r.step ?? '')].some((x) => x.toLowerCase().includes(q));
+      return [r.name, r.path, r.run, r.framework, r.status, String(r.epoch ?? ''), String(r.step ?? '')].some((x) => x.toLowerCase().includes(q));
     },
   });
   const onKey = (ev: KeyboardEvent<HTMLTableRowElement>, id: string): void => {
@@ -156,7 +165,8 @@ export function CheckpointTable() {
             {table.getRowModel().rows.map((row) => (
               <tr
                 key={row.id}
-                tabIndex={0}
+                tabIndex={row.id === (focusId && data.some((d) => d.id === focusId) ? focusId : (selectedId ?? table.getRowModel().rows[0]?.id)) ? 0 : -1}
+                onFocus={() => setFocusId(row.id)}
                 data-row={row.id}
                 aria-selected={row.id === selectedId}
                 className={row.id === selectedId ? 'selected' : undefined}

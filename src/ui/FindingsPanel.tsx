@@ -1,23 +1,18 @@
 /** Findings across the loaded checkpoints, with the evidence and what to do, and the dataset-size input. */
-import { useId, useMemo, useState } from 'react';
-import { runFindings } from '../core/findings/runFindings';
-import { loadedSummaries, useCheckpoints } from '../store/checkpointStore';
+import { useId, useState } from 'react';
+import { useCheckpoints } from '../store/checkpointStore';
+import { useRunsReport } from './useRunsReport';
 
 export function FindingsPanel() {
-  const order = useCheckpoints((s) => s.order);
   const entries = useCheckpoints((s) => s.entries);
-  const otherFolders = useCheckpoints((s) => s.otherFolders);
-  const files = useCheckpoints((s) => s.files);
   const current = useCheckpoints((s) => s.currentBatchesPerEpoch);
   const setCurrent = useCheckpoints((s) => s.setCurrentBatchesPerEpoch);
   const select = useCheckpoints((s) => s.select);
   const inputId = useId();
   const [text, setText] = useState(current === undefined ? '' : String(current));
   const invalid = text.trim() !== '' && !/^\d+$/.test(text.trim()) ? 'Enter a whole number of batches, e.g. 1270.' : text.trim() !== '' && Number(text) === 0 ? 'Batches per epoch must be 1 or more.' : undefined;
-  const findings = useMemo(() => {
-    const summaries = loadedSummaries({ order, entries });
-    return runFindings({ summaries, otherFolders, files: [...files].map(([path, b]) => ({ path, size: b.size })), currentBatchesPerEpoch: current });
-  }, [order, entries, otherFolders, files, current]);
+  const { findings, runs } = useRunsReport();
+  const runLabel = new Map(runs.map((r) => [r.run.id, r.run.label]));
   return (
     <section className="panel" aria-labelledby="findings-title" data-testid="findings">
       <div className="panel-head">
@@ -44,6 +39,7 @@ export function FindingsPanel() {
         {findings.map((f) => (
           <li key={f.id} className={`finding finding-${f.severity}`} data-testid="finding" data-finding={f.id.split(':')[0]}>
             <p className="finding-title">
+              {f.run && runs.length > 1 ? <span className="run-tag">{runLabel.get(f.run)}</span> : null}
               <strong>{f.title}.</strong> {f.sentence}
             </p>
             {f.suggestion ? <p className="suggestion">{f.suggestion}</p> : null}

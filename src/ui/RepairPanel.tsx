@@ -10,6 +10,7 @@ import type { RepairOutcome } from '../worker/protocol';
 import { downloadBlob, FOLDER_ZIP_LIMIT, zipFolder } from './downloads';
 import { bytes } from './format';
 import { requestRepair } from './useParser';
+import { useRunsReport } from './useRunsReport';
 
 type Phase = { kind: 'idle' } | { kind: 'working' } | { kind: 'done'; outcome: RepairOutcome } | { kind: 'error'; message: string };
 
@@ -19,6 +20,10 @@ export function RepairPanel({ s }: { s: CheckpointSummary }) {
   const [text, setText] = useState(String(p?.epoch ?? 1));
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const files = useCheckpoints((st) => st.files);
+  const { runs } = useRunsReport();
+  // the run's verdict: when it recommends something else, the repair is the second choice, and the preview says why
+  const verdict = runs.find((r) => r.run.checkpointIds.includes(s.id))?.verdict;
+  const otherFirst = verdict && verdict.severity !== 'ok' && verdict.target !== undefined && verdict.target !== s.id ? verdict : undefined;
   if (!s.repair.eligible || !p || !s.repair.file) {
     return <p className="muted repair-absent" data-testid="repair-absent">Mark epoch complete is not available: {s.repair.reason}.</p>;
   }
@@ -45,6 +50,11 @@ export function RepairPanel({ s }: { s: CheckpointSummary }) {
         Sets <code>epoch</code> to N and <code>step</code> to 0, as EnStack's repair script <code>fix_checkpoint_epoch.py</code> does, but by
         patching only those two numbers: every other byte of content stays as it is, and the result is checked before you can download it.
       </p>
+      {otherFirst ? (
+        <p className="problem small" role="note" data-testid="repair-second-choice">
+          <strong>Recommended first:</strong> {otherFirst.action} {otherFirst.secondChoice ? <>This repair is the second choice: {otherFirst.secondChoice}</> : null}
+        </p>
+      ) : null}
       <div className="repair-form">
         <label htmlFor={inputId}>Epoch N</label>
         <input

@@ -6,6 +6,7 @@
  */
 import type { CheckpointSummary } from '../conventions/summary';
 import { trainingAxis } from '../findings/position';
+import { groupRuns } from '../runs/groupRuns';
 import type { EventFileScalars } from '../tensorboard/eventFile';
 
 /** One (x, y) point; `label` names its source (a checkpoint name, or a step). */
@@ -43,18 +44,26 @@ export function batchesPerEpoch(summaries: readonly CheckpointSummary[]): number
 /** Build every series from the loaded summaries and event files. */
 export function buildSeries(summaries: readonly CheckpointSummary[], scalars: Readonly<Record<string, EventFileScalars>>): Series[] {
   const out: Series[] = [];
-  const perCheckpoint = (pick: (s: CheckpointSummary) => number | undefined): SeriesPoint[] =>
-    summaries
+  const perCheckpoint = (members: readonly CheckpointSummary[], pick: (s: CheckpointSummary) => number | undefined): SeriesPoint[] =>
+    members
       .flatMap((s) => {
         const x = trainingAxis(s);
         const y = pick(s);
         return x !== undefined && y !== undefined && Number.isFinite(y) ? [{ x, y, label: s.name }] : [];
       })
       .sort((a, b) => a.x - b.x || a.label.localeCompare(b.label));
-  const f1 = perCheckpoint((s) => s.bestValF1);
-  const acc = perCheckpoint((s) => s.bestValAcc);
-  if (f1.length) out.push({ id: 'ckpt:best_val_f1', name: 'Best F1 (checkpoints)', axis: 'metric', source: 'checkpoints', points: f1, visible: true });
-  if (acc.length) out.push({ id: 'ckpt:best_val_acc', name: 'Best accuracy (checkpoints)', axis: 'metric', source: 'checkpoints', points: acc, visible: true });
+  // one series per run and metric: checkpoints of different runs are never joined into one line
+  const runs = groupRuns(summaries);
+  const ofRun = (ids: readonly string[]): CheckpointSummary[] => summaries.filter((s) => ids.includes(s.id));
+  for (const run of runs) {
+    const members = ofRun(run.checkpointIds);
+    const suffix = runs.length > 1 ? `${run.label}` : 'checkpoints';
+    const key = runs.length > 1 ? `:${run.id}` : '';
+    const f1 = perCheckpoint(members, (s) => s.bestValF1);
+    const acc = perCheckpoint(members, (s) => s.bestValAcc);
+    if (f1.length) out.push({ id: `ckpt:best_val_f1${key}`, name: `Best F1 (${suffix})`, axis: 'metric', source: 'checkpoints', points: f1, visible: true });
+    if (acc.length) out.push({ id: `ckpt:best_val_acc${key}`, name: `Best accuracy (${suffix})`, axis: 'metric', source: 'checkpoints', points: acc, visible: true });
+  }
 
   const seenHistory = new Set<string>();
   for (const s of summaries) {

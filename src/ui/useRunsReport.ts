@@ -1,0 +1,34 @@
+/**
+ * The runs, verdicts and findings of what is loaded, computed once per change of the store's
+ * summaries and shared by every view that shows them (the run panel, the findings, the table's Run
+ * column), so they always agree.
+ */
+import { analyzeRuns, type RunsReport } from '../core/findings/runFindings';
+import { loadedSummaries, useCheckpoints, type CheckpointState } from '../store/checkpointStore';
+
+type Inputs = Pick<CheckpointState, 'order' | 'entries' | 'otherFolders' | 'files' | 'currentBatchesPerEpoch'>;
+
+let last: { inputs: Inputs; report: RunsReport } | undefined;
+
+/** The report for the store's current inputs (recomputed only when one of them changed). */
+function reportOf(inputs: Inputs): RunsReport {
+  if (last && (Object.keys(inputs) as (keyof Inputs)[]).every((k) => last?.inputs[k] === inputs[k])) return last.report;
+  const report = analyzeRuns({
+    summaries: loadedSummaries(inputs),
+    otherFolders: inputs.otherFolders,
+    files: [...inputs.files].map(([path, b]) => ({ path, size: b.size })),
+    currentBatchesPerEpoch: inputs.currentBatchesPerEpoch,
+  });
+  last = { inputs, report };
+  return report;
+}
+
+/** Runs with their verdicts and every finding, for the loaded checkpoints. */
+export function useRunsReport(): RunsReport {
+  const order = useCheckpoints((s) => s.order);
+  const entries = useCheckpoints((s) => s.entries);
+  const otherFolders = useCheckpoints((s) => s.otherFolders);
+  const files = useCheckpoints((s) => s.files);
+  const currentBatchesPerEpoch = useCheckpoints((s) => s.currentBatchesPerEpoch);
+  return reportOf({ order, entries, otherFolders, files, currentBatchesPerEpoch });
+}
