@@ -241,7 +241,7 @@ def build_ultralytics(out: Path) -> Dict[str, Any]:
             "optimizer_steps": max(float(s["step"]) for s in back["optimizer"]["state"].values()) if back["optimizer"] else None,
             "version": back["version"], "date": back["date"],
         }
-    mf.write_json(out / "ultralytics" / "expected.json", expected)
+    mf.write_json(folder / "expected.json", expected)  # beside the files: the run folder shows no stray folder
     return expected
 
 
@@ -275,7 +275,7 @@ def build_yolov5(out: Path) -> Dict[str, Any]:
         "model_class": f"{type(back['ema']).__module__}.{type(back['ema']).__name__}", "model_parameters": _n_params(back["ema"]),
         "optimizer_param_states": len(back["optimizer"]["state"]), "resume_epoch": back["epoch"] + 1,
     }
-    mf.write_json(out / "yolov5" / "expected.json", expected)
+    mf.write_json(path.parent / "expected.json", expected)
     return expected
 
 
@@ -322,7 +322,7 @@ def build_timm(out: Path) -> Dict[str, Any]:
             "model_parameters": int(sum(t.numel() for t in back["state_dict"].values())),
             "optimizer_param_states": len(back["optimizer"]["state"]), "ema_tensors": len(back["state_dict_ema"]),
         }
-    mf.write_json(folder.parent.parent.parent / "expected.json", expected)
+    mf.write_json(folder / "expected.json", expected)
     return expected
 
 
@@ -456,7 +456,7 @@ def build_legacy_t7(out: Path) -> Dict[str, Any]:
         "kind": "generic", "legacy_format": head[0] == 0x80 and not zipfile.is_zipfile(folder / "ckpt.t7"), "epoch": back["epoch"], "acc": back["acc"],
         "model_parameters": int(sum(t.numel() for t in back["net"].values())), "model_tensors": len(back["net"]),
     }
-    mf.write_json(folder.parent / "expected.json", expected)
+    mf.write_json(folder / "expected.json", expected)
     return expected
 
 

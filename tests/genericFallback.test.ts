@@ -26,7 +26,7 @@ describe('generic fallback', () => {
   });
 
   test('legacy .t7 {net, acc, epoch}: read by its bytes, acc a metric, model under net', async () => {
-    const x = readJson(join(OWN, 'legacy_t7', 'expected.json'));
+    const x = readJson(join(OWN, 'legacy_t7', 'checkpoint', 'expected.json'));
     const s = (await analyzeFolder(join(OWN, 'legacy_t7'))).summaries[0];
     expect(x.legacy_format).toBe(true);
     expect(s.name).toBe('ckpt.t7');

@@ -13,7 +13,7 @@ import type { CheckpointSummary } from '../src/core/conventions/summary';
 import { analyzeFolder, OWN } from './support/fixtures';
 
 type Json = Record<string, any>;
-const expected = JSON.parse(readFileSync(join(OWN, 'timm', 'expected.json'), 'utf8')) as Record<string, Json>;
+const expected = JSON.parse(readFileSync(join(OWN, 'timm', 'output', 'train', '20261130-101500-resnet_tiny-32', 'expected.json'), 'utf8')) as Record<string, Json>;
 const fact = (s: CheckpointSummary, label: string): string | undefined => s.facts?.find((f) => f.label === label)?.value;
 
 describe('timm run folder', async () => {

@@ -21,7 +21,7 @@ const byName = (list: CheckpointSummary[], name: string): CheckpointSummary => {
 const fact = (s: CheckpointSummary, label: string): string | undefined => s.facts?.find((f) => f.label === label)?.value;
 
 describe('Ultralytics v8/11 run folder', async () => {
-  const e = readJson(join(OWN, 'ultralytics', 'expected.json'));
+  const e = readJson(join(OWN, 'ultralytics', 'runs', 'detect', 'train', 'weights', 'expected.json'));
   const { summaries } = await analyzeFolder(join(OWN, 'ultralytics'));
 
   test('last.pt (unstripped): epoch index 4 of 10 done, a resume starts index 5', () => {
@@ -64,7 +64,7 @@ describe('Ultralytics v8/11 run folder', async () => {
 
 describe('YOLOv5', () => {
   test('last.pt: epoch index 2 of opt.epochs 30, a resume starts epoch 3; best_fitness is a numpy array', async () => {
-    const x = readJson(join(OWN, 'yolov5', 'expected.json'));
+    const x = readJson(join(OWN, 'yolov5', 'runs', 'train', 'exp', 'weights', 'expected.json'));
     const { summaries } = await analyzeFolder(join(OWN, 'yolov5'));
     const s = byName(summaries, 'last.pt');
     expect(s.kind).toBe('ultralytics');
