@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { analyzeFolder, OWN, ROOT } from './support/fixtures';
 import type { CheckpointSummary } from '../src/core/conventions/summary';
+import { conventionById } from '../src/core/conventions/registry';
 
 const ACC = join(OWN, 'accelerate');
 type Json = Record<string, unknown>;
@@ -44,6 +45,8 @@ describe('Accelerate project with automatic_checkpoint_naming', () => {
       expect(s.warnings).toEqual([]);
     }
     expect(summaries[1].scaler?.scale).toBe(json(join(ACC, 'project', 'checkpoint_1.expected.json')).scaler_scale);
+    // load_state() without a path picks the highest checkpoint_N
+    expect(conventionById('accelerate')?.pickResume?.(summaries)?.name).toBe('checkpoint_1');
   });
 });
 

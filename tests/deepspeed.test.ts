@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { analyzeFolder, OWN } from './support/fixtures';
 import type { CheckpointSummary } from '../src/core/conventions/summary';
+import { conventionById } from '../src/core/conventions/registry';
 
 const D = join(OWN, 'deepspeed');
 type Tag = { tag: string | null; global_steps: number; global_samples: number; skipped_steps: number; dp_world_size: number; ds_version: string; client_epoch: number; model_parameters: number; scheduler_last_epoch: number; optim_shards: string[]; optimizer_steps: number | null };
@@ -55,6 +56,7 @@ describe('DeepSpeed output folder', async () => {
   test('the tag latest names is the one load_checkpoint uses', () => {
     const [s200, s300] = summaries;
     expect(e.latest).toBe('global_step300');
+    expect(conventionById('deepspeed')?.pickResume?.(summaries)?.name).toBe(e.latest);
     expect(s300.position?.resume).toBe('load_checkpoint(ds_output) reads latest = global_step300: this checkpoint; it restores global_steps 300, global_samples 4800 and skipped_steps 0; the epoch and the position in it are the training script\'s (client_state)');
     expect(s200.position?.resume).toBe("load_checkpoint(ds_output) loads latest = global_step300, not this tag; pass tag='global_step200' to resume here: it restores global_steps 200, global_samples 3200 and skipped_steps 0; the epoch and the position in it are the training script's (client_state)");
   });

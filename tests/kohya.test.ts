@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { analyzeFolder, OWN } from './support/fixtures';
+import { conventionById } from '../src/core/conventions/registry';
 import { checkKohyaSteps, kohyaFolderName } from '../src/core/conventions/kohya/trainState';
 
 const K = join(OWN, 'kohya');
@@ -54,6 +55,8 @@ describe('kohya run with two states', async () => {
       `run/run-000004-state/train_state.json: current_step ${e.train_state.current_step} is smaller than the ${e.optimizer_steps as number} steps the optimizer has taken (current_epoch ${e.train_state.current_epoch}, ${per} steps per epoch): global_step restarted at 0 after a resume without --skip_until_initial_step (kohya_ss #2771); resuming from it starts epoch 3 instead of 5; current_step should be ${e.train_state.current_epoch * per}`,
     ]);
     expect(s.repair.reason).toContain(`set current_step to ${e.train_state.current_epoch * per}`);
+    // the state a user resumes from is the last saved one, not the one with the larger current_step
+    expect(conventionById('kohya')?.pickResume?.(summaries)?.name).toBe('run-000004-state');
   });
 });
 

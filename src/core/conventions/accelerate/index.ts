@@ -100,4 +100,20 @@ export const accelerate: Convention = {
   roles: ACCELERATE_ROLES,
   claimFolder: accelerateClaim,
   read,
+  /** `load_state()` without a path (automatic naming) and diffusers' `--resume_from_checkpoint latest` take the highest `checkpoint_N` / `checkpoint-N`. */
+  pickResume: (checkpoints) => highestNumbered(checkpoints, /^checkpoint[-_](\d+)$/),
 };
+
+/** The checkpoint whose name matches `pattern` with the highest number (first group). */
+export function highestNumbered<T extends { readonly name: string }>(checkpoints: readonly T[], pattern: RegExp): T | undefined {
+  let best: T | undefined;
+  let bestN = -1;
+  for (const c of checkpoints) {
+    const m = pattern.exec(c.name);
+    if (m && Number(m[1]) > bestN) {
+      best = c;
+      bestN = Number(m[1]);
+    }
+  }
+  return best;
+}

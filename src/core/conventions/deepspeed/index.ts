@@ -121,4 +121,6 @@ export const deepspeed: Convention = {
   claimFolder: deepspeedClaims,
   matches: (file) => isDeepspeedStates(file.value),
   read,
+  /** `load_checkpoint(dir)` without a tag loads the tag `latest` names (none when it names a missing tag). */
+  pickResume: (checkpoints) => checkpoints.find((c) => c.facts?.some((f) => f.label === 'latest' && f.value === c.name)),
 };

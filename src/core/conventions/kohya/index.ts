@@ -90,4 +90,7 @@ export const kohya: Convention = {
   roles: { ...ACCELERATE_ROLES, 'train-state': 'kohya train state' },
   claimFolder,
   read,
+  /** kohya resumes from the folder given to `--resume`; users give the last state saved: the highest current_epoch, then the highest current_step. */
+  pickResume: (checkpoints) =>
+    [...checkpoints].sort((a, b) => (b.position?.epoch ?? -1) - (a.position?.epoch ?? -1) || (b.position?.globalStep ?? -1) - (a.position?.globalStep ?? -1))[0],
 };
