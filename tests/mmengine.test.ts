@@ -4,11 +4,12 @@
  * last_checkpoint naming epoch_2; a last_checkpoint naming a missing file; an mmcv 1.x file.
  * Values from each expected.json (what torch.load returned).
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { CheckpointSummary } from '../src/core/conventions/summary';
-import { analyzeFolder, OWN } from './support/fixtures';
+import { analyzeFolder, OWN, ROOT } from './support/fixtures';
 
 type FileTruth = { meta_epoch: number; meta_iter: number; mmengine_version: string; best_score: number; model_parameters: number; optimizer_param_states: number };
 const expected = JSON.parse(readFileSync(join(OWN, 'mmengine', 'expected.json'), 'utf8')) as { kind: string; files: Record<string, FileTruth>; last_checkpoint: string };
@@ -79,5 +80,21 @@ describe('mmcv 1.x runner', () => {
     expect(s.facts).toContainEqual({ label: 'meta.mmcv_version', value: e.mmcv_version });
     expect(s.model?.parameters).toBe(e.model_parameters);
     expect(s.optimizer?.paramStates).toBe(e.optimizer_param_states);
+  });
+});
+
+describe('CLI on the research fixtures', () => {
+  const cli = (dir: string) => spawnSync(process.execPath, [join(ROOT, 'bin', 'ckptview.mjs'), 'inspect', dir], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 }).stdout;
+
+  test('MMEngine, fairseq and torchtune labels and resume lines', () => {
+    const mm = cli(join(OWN, 'mmengine', 'work_dir'));
+    expect(mm).toContain('last_checkpoint  (work_dir)  [MMEngine, epoch 2 complete');
+    expect(mm).toContain('resume             start epoch 3 of 12 at its first batch (EpochBasedTrainLoop sets _epoch = 2); resume=True loads epoch_2.pth, named by last_checkpoint');
+    const fs = cli(join(OWN, 'fairseq', 'checkpoints'));
+    expect(fs).toContain('checkpoint_last.pt  (checkpoints)  [fairseq, epoch 3 incomplete');
+    expect(fs).toContain('resume             continue epoch 3 after batch 5 (the iterator is fast-forwarded 5 batches)');
+    const tt = cli(join(OWN, 'torchtune', 'output'));
+    expect(tt).toContain('epoch_1  (output/epoch_1)  [torchtune, epoch 1 complete');
+    expect(tt).toContain('resume             start epoch 2 (0-based) of range(2, 3)');
   });
 });
