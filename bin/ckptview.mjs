@@ -1,15 +1,13 @@
 #!/usr/bin/env node
 /**
- * `ckptview` command (package.json "bin"): loads the TypeScript command line in src/cli through
- * tsx's loader, so no build step is needed. tsx must be installed (it is after `npm install` in
- * this repository).
+ * `ckptview` command (package.json "bin"): runs the built command line, `dist-cli/ckptview.mjs`
+ * (plain JavaScript for Node >= 20, built from src/cli by `npm run build:cli`, which `npm install`
+ * runs through the "prepare" script and `npm pack` ships).
  */
-let register;
 try {
-  ({ register } = await import('tsx/esm/api'));
-} catch {
-  process.stderr.write('ckptview: the tsx package is missing; run `npm install` in the ckptview folder first.\n');
+  await import('../dist-cli/ckptview.mjs');
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('dist-cli')) throw e;
+  process.stderr.write('ckptview: the command line is not built; run `npm run build:cli` (or `npm install`) in the ckptview folder first.\n');
   process.exit(2);
 }
-register();
-await import('../src/cli/main.ts');

@@ -1,6 +1,7 @@
 /**
- * Entry point of the `ckptview` command line (`npx tsx src/cli/main.ts ...`, or `bin/ckptview.mjs`,
- * which loads this file through tsx). Sets the process exit code; an unexpected error (a bug)
+ * Entry point of the `ckptview` command line: built into `dist-cli/ckptview.mjs` by
+ * `npm run build:cli` (vite.cli.config.ts), which `bin/ckptview.mjs` runs; in development also
+ * `npm run cli -- ...` (through tsx). Sets the process exit code; an unexpected error (a bug)
  * prints its stack and exits with 70 (EX_SOFTWARE).
  */
 import { runCli } from './runCli';

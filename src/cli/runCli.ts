@@ -1,17 +1,20 @@
 /**
  * Parse the command line and run one command. Returns the exit code instead of exiting, so the
- * commands can also run in-process (benchmark).
+ * commands can also run in-process (benchmark). The commands are imported when run, so
+ * `--version` and `--help` load none of the format core (the built bin starts in tens of ms).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CliError, EXIT, type ExitCode } from './exitCodes';
-import { inspectCommand } from './inspectCommand';
 import type { CliIo } from './io';
-import { markCompleteCommand } from './markCompleteCommand';
 import { USAGE } from './usage';
 
-/** The package version (from package.json next to src/). */
+/** Set by the CLI build (vite.cli.config.ts) to package.json's version; undefined under tsx. */
+declare const __CKPTVIEW_VERSION__: string | undefined;
+
+/** The package version: built in by the CLI build, else read from package.json next to src/. */
 export function version(): string {
+  if (typeof __CKPTVIEW_VERSION__ === 'string') return __CKPTVIEW_VERSION__;
   try {
     return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   } catch {
@@ -39,6 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
           allowPositionals: true,
           options: { json: { type: 'boolean', default: false }, 'batches-per-epoch': { type: 'string' }, stats: { type: 'boolean', default: false } },
         });
+        const { inspectCommand } = await import('./inspectCommand');
         return await inspectCommand({ paths: positionals, json: values.json === true, batchesPerEpoch: positiveInt(values['batches-per-epoch'], '--batches-per-epoch'), stats: values.stats === true }, io);
       }
       case 'mark-complete': {
@@ -53,6 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
           },
         });
         if (positionals.length > 1) throw new CliError(EXIT.badInput, `mark-complete: give one checkpoint folder or file, not ${positionals.length}.`);
+        const { markCompleteCommand } = await import('./markCompleteCommand');
         return await markCompleteCommand({ target: positionals[0], epoch: values.epoch, force: values.force === true, copyBackup: values['copy-backup'] === true, stats: values.stats === true }, io);
       }
       case '--version':
