@@ -37,7 +37,8 @@ describe('Ultralytics v8/11 run folder', async () => {
     expect(fact(s, 'train_args.epochs')).toBe(String(x.train_args_epochs));
     expect(fact(s, 'train_results')).toBe(`${x.train_results_epochs} epochs recorded`);
     expect(fact(s, 'version')).toBe(x.version);
-    expect(s.history?.epoch).toEqual([1, 2, 3, 4, 5].slice(0, x.train_results_epochs));
+    expect(s.history?.['metrics/mAP50(B)']).toHaveLength(x.train_results_epochs);
+    expect(s.history?.epoch).toBeUndefined();
     expect(s.optimizer?.paramStates).toBe(x.optimizer_param_states);
     expect(s.optimizer?.steps).toBe(x.optimizer_steps);
     expect(s.model).toMatchObject({ architecture: x.model_class, parameters: x.model_parameters, dtypes: [x.model_dtype] });

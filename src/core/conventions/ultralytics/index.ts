@@ -49,6 +49,14 @@ function trainMetrics(v: PyValue | undefined): SavedMetric[] {
   return attrs.entries.flatMap(([k, x]): SavedMetric[] => (k.kind === 'str' && (x.kind === 'float' || x.kind === 'int') ? [{ name: `train_metrics.${k.value}`, value: Number(x.value), best: false }] : []));
 }
 
+/** `train_results` as metric series (one value per finished epoch); the `epoch` and `time` columns are the axis, not metrics. */
+function resultsHistory(v: PyValue | undefined): Record<string, number[]> | undefined {
+  const all = readHistory(v);
+  if (!all) return undefined;
+  const out = Object.fromEntries(Object.entries(all).filter(([k]) => k !== 'epoch' && k !== 'time'));
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** Length of the `epoch` column of `train_results` (or of its first list): epochs recorded. */
 function epochsInResults(v: PyValue | undefined): number | undefined {
   if (!v || v.kind !== 'dict') return undefined;
@@ -95,7 +103,7 @@ async function readFile(ctx: AnalysisContext, path: string, state: TorchFile, fl
     bestMetric: best ? { name: best.name, value: best.value } : undefined,
     optimizer,
     model: readModelObject(ctx, path, root),
-    history: readHistory(dictGet(root, 'train_results')),
+    history: resultsHistory(dictGet(root, 'train_results')),
     repair: notRepairable(epoch === -1 ? 'a stripped Ultralytics file (epoch -1) has nothing to resume; start a new run from it' : 'Ultralytics saves only at epoch ends: there is no incomplete epoch to mark complete'),
   };
 }
