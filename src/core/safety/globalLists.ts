@@ -106,17 +106,17 @@ const SAFE_BUILTIN_NAMES = new Set([
 ]);
 
 /** Python 2 module names as pickle protocols 0-2 write them (torch `_utils` IMPORT_MAPPING, CPython `_compat_pickle`). */
-const MODULE_RENAMES: Readonly<Record<string, string>> = {
-  __builtin__: 'builtins',
-  __builtins__: 'builtins',
-  copy_reg: 'copyreg',
-  cPickle: 'pickle',
-  _abcoll: 'collections.abc',
-  Queue: 'queue',
-  commands: 'subprocess',
-  urllib2: 'urllib.request',
-  httplib: 'http.client',
-};
+const MODULE_RENAMES: ReadonlyMap<string, string> = new Map([
+  ['__builtin__', 'builtins'],
+  ['__builtins__', 'builtins'],
+  ['copy_reg', 'copyreg'],
+  ['cPickle', 'pickle'],
+  ['_abcoll', 'collections.abc'],
+  ['Queue', 'queue'],
+  ['commands', 'subprocess'],
+  ['urllib2', 'urllib.request'],
+  ['httplib', 'http.client'],
+]);
 
 /** Canonical torch dtype names (`str(dtype)` without `torch.`), the keys torch puts on the allowlist. */
 const TORCH_DTYPES = new Set([
@@ -215,7 +215,7 @@ export const REVIEWED: ReadonlyMap<string, Reviewed> = new Map<string, Reviewed>
 
 /** Python 2 renames applied, as torch's weights_only unpickler does before its allowlist lookup. */
 export function canonicalModule(module: string): string {
-  return MODULE_RENAMES[module] ?? module;
+  return MODULE_RENAMES.get(module) ?? module;
 }
 
 /** The denylist entry a dotted path reaches, by every suffix (`a.b.os.system` reaches `os`). */
@@ -263,6 +263,20 @@ export function reviewedGlobal(module: string, name: string): Reviewed | undefin
  */
 export function classifyGlobal(module: string, name: string, resolved = true): GlobalVerdict {
   if (!resolved) return { verdict: 'dangerous', reason: 'the imported name cannot be resolved without running the pickle' };
+  const key = `${module}\n${name}`;
+  let v = CACHE.get(key);
+  if (!v) {
+    v = classifyResolved(module, name);
+    if (CACHE.size >= 100_000) CACHE.clear();
+    CACHE.set(key, v);
+  }
+  return v;
+}
+
+/** Verdicts by `module\nname` (a hostile pickle may import one name 100,000 times). */
+const CACHE = new Map<string, GlobalVerdict>();
+
+function classifyResolved(module: string, name: string): GlobalVerdict {
   const segments = [...module.split('.'), ...name.split('.')];
   if (name.split('.').some((p) => p.startsWith('__') && p.endsWith('__')) && name.includes('.')) {
     return { verdict: 'dangerous', reason: `the dotted name ${name} walks through a special attribute, which reaches any object` };

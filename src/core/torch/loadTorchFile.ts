@@ -94,6 +94,26 @@ function withReaderNotes(f: TorchFile): TorchFile {
   return f;
 }
 
+/**
+ * The first import site of each distinct name (with `called` / `resultCalled` merged over all its
+ * sites): a broken pickle's imports are judged by name, and a hostile one may repeat a name
+ * 100,000 times.
+ */
+function distinctImports(globals: readonly GlobalRef[]): GlobalRef[] {
+  const first = new Map<string, GlobalRef>();
+  for (const g of globals) {
+    const k = `${g.opcode}\n${g.module}\n${g.name}\n${g.resolved}`;
+    const f = first.get(k);
+    if (!f) first.set(k, { ...g, callArgs: [...g.callArgs] });
+    else {
+      f.called ||= g.called;
+      f.resultCalled ||= g.resultCalled;
+      for (const a of g.callArgs) if (f.callArgs.length < 8) f.callArgs.push(a);
+    }
+  }
+  return [...first.values()];
+}
+
 /** A pickle that broke after importing globals: kept so that what ran before the error is judged. */
 function partialPickle(e: PickleParseError, label: string, member: string | undefined, fileOffset: number, start: number): LocatedPickle {
   const result: PickleResult = {
@@ -101,7 +121,7 @@ function partialPickle(e: PickleParseError, label: string, member: string | unde
     protocol: 0,
     start,
     end: e.offset ?? start,
-    globals: [...e.partialGlobals, note(e.offset ?? start, 'unknown', 'pickle broken after imports', `the pickle breaks at byte ${e.offset ?? '?'} (${e.message}) after importing the globals above: a loader may have run them before the error`)],
+    globals: [...distinctImports(e.partialGlobals), note(e.offset ?? start, 'unknown', 'pickle broken after imports', `the pickle breaks at byte ${e.offset ?? '?'} (${e.message}) after importing the globals above: a loader may have run them before the error`)],
     frames: [],
     frameDivergences: e.frameDivergences,
     opcodesUsed: [],
@@ -112,7 +132,13 @@ function partialPickle(e: PickleParseError, label: string, member: string | unde
 
 /** True when a broken pickle imported something that may run code before its error. */
 function ranSomething(e: unknown): e is PickleParseError {
-  return e instanceof PickleParseError && (e.partialGlobals.some((g) => judgeGlobal(g).verdict === 'dangerous' || judgeGlobal(g).verdict === 'unknown') || e.frameDivergences.length > 0);
+  return e instanceof PickleParseError && (e.frameDivergences.length > 0 || e.partialGlobals.some(mayRun));
+}
+
+/** A global (or note) judged dangerous or unknown. */
+function mayRun(g: GlobalRef): boolean {
+  const v = judgeGlobal(g).verdict;
+  return v === 'dangerous' || v === 'unknown';
 }
 
 /**
@@ -562,7 +588,7 @@ async function parseLegacyAfterMagic(
   const pv = protocol.result.value;
   const notLegacy = pv.kind !== 'int' || keys.result.value.kind !== 'list';
   const all = [magic, protocol, sysInfo, main, keys];
-  if (notLegacy && !all.some((p) => p.result.globals.some((g) => judgeGlobal(g).verdict === 'dangerous' || judgeGlobal(g).verdict === 'unknown'))) {
+  if (notLegacy && !all.some((p) => p.result.globals.some(mayRun))) {
     throw new CheckpointFormatError('bad-pickle', file, 'this is not a legacy torch.save stream: the protocol version or the storage keys are missing.');
   }
   // a malformed legacy stream whose pickles import code: torch.load runs them before it fails, so keep them
