@@ -20,10 +20,11 @@ export const LOADABLE_HEAD_BYTES = 512;
 
 /**
  * True when torch.load could start reading a file with these first bytes (pass at least
- * {@link LOADABLE_HEAD_BYTES}, or the whole file when it is shorter). Empty input: false.
- * Pure; never throws.
+ * {@link LOADABLE_HEAD_BYTES}, or the whole file when it is shorter; passing whole small files,
+ * e.g. up to 64 KiB, with `size` in bytes, rules out text that merely starts with an opcode
+ * letter). Empty input: false. Pure; never throws.
  */
-export function looksLoadableByTorch(head: Uint8Array): boolean {
+export function looksLoadableByTorch(head: Uint8Array, size?: number): boolean {
   if (head.length === 0) return false;
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return true;
   if (isTarHeader(head)) return true;
@@ -35,6 +36,8 @@ export function looksLoadableByTorch(head: Uint8Array): boolean {
     return true;
   } catch (e) {
     if (!(e instanceof PickleParseError)) return false;
-    return e.code === 'truncated' || e.code === 'limit-exceeded' || e.partialGlobals.length > 0;
+    if (e.partialGlobals.length > 0) return true;
+    // cut short by the end of the head: unknown unless the head is the whole file
+    return (e.code === 'truncated' && (size === undefined || head.length < size)) || e.code === 'limit-exceeded';
   }
 }
