@@ -29,6 +29,7 @@ describe('ImageNet example checkpoint.pth.tar and model_best.pth.tar', async () 
       expect(s.optimizer?.paramStates).toBe(x.optimizer_param_states);
       expect(s.scheduler?.lastEpoch).toBe(x.scheduler_last_epoch);
       expect(s.facts).toContainEqual({ label: 'arch', value: x.arch });
+      expect(s.position?.note).toBe('ImageNet-example style: saves happen at epoch ends, with epoch = loop index + 1.');
     }
   });
 });

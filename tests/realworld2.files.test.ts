@@ -83,6 +83,8 @@ describe.skipIf(!existsSync(RW2))('realworld2 single-file cases', () => {
     const { t, s } = await readCase('cifar_best_acc');
     expect(s.kind).toBe('imagenet-example');
     expect(s.metrics).toEqual([{ name: 'best_acc', value: t.best.best_acc, best: true }]);
+    // no arch / best_acc1: the epoch-is-next reading is inferred, and the note says so
+    expect(s.position?.note).toMatch(/^Read as the ImageNet example/);
     expect(s.position?.epoch).toBe(t.prog.epoch);
     expect(s.model?.parameters).toBe(t.params);
   });

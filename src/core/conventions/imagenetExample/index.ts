@@ -28,8 +28,12 @@ export function isImagenetExample(root: PyValue): boolean {
   return dictGet(root, 'arch') !== undefined || dictKeys(root).some((k) => k.startsWith('best_'));
 }
 
-/** The position: `epoch` epochs are done and a resume starts epoch index `epoch`. */
-export function imagenetPosition(epoch: number, planned: number | undefined, hasOptimizer: boolean): TrainingPosition {
+/**
+ * The position: `epoch` epochs are done and a resume starts epoch index `epoch`. `exact` = the file
+ * has the example's own fields (`arch`, `best_acc1`, `best_prec1`); otherwise the note says the
+ * reading is inferred.
+ */
+export function imagenetPosition(epoch: number, planned: number | undefined, hasOptimizer: boolean, exact = true): TrainingPosition {
   const finished = planned !== undefined && epoch >= planned;
   return {
     epochsCompleted: epoch,
@@ -46,7 +50,9 @@ export function imagenetPosition(epoch: number, planned: number | undefined, has
     resume: finished
       ? `train nothing: start_epoch = ${epoch} is args.epochs (${planned})`
       : `start epoch ${epoch} (0-based; main.py sets start_epoch = checkpoint['epoch'], already the next epoch)${hasOptimizer ? '' : '; no optimizer state was saved'}`,
-    note: 'ImageNet-example style: saves happen at epoch ends, with epoch = loop index + 1.',
+    note: exact
+      ? 'ImageNet-example style: saves happen at epoch ends, with epoch = loop index + 1.'
+      : "Read as the ImageNet example (epoch, state_dict and a best_* field, but no arch / best_acc1): if this script saved the loop index itself rather than index + 1, a resume repeats one epoch.",
   };
 }
 
@@ -66,7 +72,7 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
   const best = metrics.find((m) => m.best);
   return {
     kind: 'imagenet-example',
-    position: imagenetPosition(epoch, intField(args, 'epochs'), optimizer !== undefined),
+    position: imagenetPosition(epoch, intField(args, 'epochs'), optimizer !== undefined, arch !== undefined || dictGet(root, 'best_acc1') !== undefined || dictGet(root, 'best_prec1') !== undefined),
     metrics,
     facts,
     bestMetric: best ? { name: best.name, value: best.value } : undefined,
