@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import type { CheckpointSummary } from '../core/conventions/summary';
 import type { OtherFolder } from '../core/folder/plan';
+import { NOT_READ } from '../core/conventions/summary';
 import type { EventFileScalars } from '../core/tensorboard/eventFile';
 import type { Snapshot } from '../core/share/snapshot';
 import type { BatchMessage, DroppedBlob, PendingCheckpoint } from '../worker/protocol';
@@ -156,11 +157,11 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
                   id,
                   name: e.name,
                   path: e.path,
-                  kind: 'unreadable' as const,
+                  kind: NOT_READ,
                   files: [],
                   totalBytes: 0,
-                  problems: [{ file: e.path || e.name, code: 'cancelled', message: 'reading was stopped before this checkpoint was read; drop it again to read it' }],
-                  warnings: [],
+                  problems: [],
+                  warnings: ['reading was stopped before this checkpoint was read; drop it again to read it'],
                   repair: { eligible: false, reason: 'it was not read' },
                 },
               },

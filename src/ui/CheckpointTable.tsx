@@ -14,6 +14,7 @@ import {
 } from '@tanstack/react-table';
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { conventionLabel } from '../core/conventions/registry';
+import { NOT_READ } from '../core/conventions/summary';
 import type { CheckpointEntry } from '../store/checkpointStore';
 import { useCheckpoints } from '../store/checkpointStore';
 import { useRunsReport } from './useRunsReport';
@@ -52,13 +53,13 @@ function toRow(e: CheckpointEntry, run: string): Row {
     name: e.name,
     path: e.path,
     run,
-    framework: s ? (s.kind === 'unreadable' ? '—' : conventionLabel(s.kind)) : '…',
+    framework: s ? (s.kind === 'unreadable' || s.kind === NOT_READ ? '—' : conventionLabel(s.kind)) : '…',
     epochBase: s?.position?.epochBase ?? 1,
     epoch: p?.epoch,
     step: p?.stepSaved === false ? undefined : p?.step,
     totalBatches: p?.totalBatches || undefined,
     progress: p?.progressPercent,
-    status: !s ? 'reading' : s.problems.length && !p ? 'unreadable' : p?.status ?? 'unknown',
+    status: !s ? 'reading' : s.kind === NOT_READ ? 'not read' : s.safety?.verdict === 'dangerous' ? 'dangerous' : s.problems.length && !p ? 'unreadable' : s.position?.finished ? 'finished' : p?.status ?? 'unknown',
     // the framework's own best metric fills the column it names (HF eval_f1, Lightning val_acc...)
     bestF1: s?.bestValF1 ?? (s?.bestMetric && /f1/i.test(s.bestMetric.name) ? s.bestMetric.value : undefined),
     bestAcc: s?.bestValAcc ?? (s?.bestMetric && /acc/i.test(s.bestMetric.name) ? s.bestMetric.value : undefined),
@@ -70,7 +71,7 @@ function toRow(e: CheckpointEntry, run: string): Row {
   };
 }
 
-const STATUSES = new Set(['complete', 'incomplete', 'unknown', 'unreadable', 'reading']);
+const STATUSES = new Set(['complete', 'incomplete', 'unknown', 'unreadable', 'reading', 'not read', 'dangerous', 'finished']);
 const col = createColumnHelper<Row>();
 const num = { sortUndefined: 'last' as const };
 const COLUMNS = [

@@ -4,7 +4,7 @@
  * safety verdict, the files, the whole value tree, and the repair.
  */
 import { conventionLabel } from '../core/conventions/registry';
-import type { CheckpointSummary } from '../core/conventions/summary';
+import { NOT_READ, type CheckpointSummary } from '../core/conventions/summary';
 import { useCheckpoints, type CheckpointEntry } from '../store/checkpointStore';
 import { CrcCheck } from './CrcCheck';
 import { FieldList } from './FieldList';
@@ -22,7 +22,7 @@ import { ValueTree } from './ValueTree';
 function StatusBadge({ s }: { s: CheckpointSummary }) {
   const status = s.progress?.status ?? 'unknown';
   const finished = s.position?.finished === true;
-  const label = finished ? 'Finished' : status === 'complete' ? `Epoch ${s.progress?.epoch} complete` : status === 'incomplete' ? `Epoch ${s.progress?.epoch} incomplete` : s.kind === 'weights' ? 'Weights only' : 'Status unknown';
+  const label = s.kind === NOT_READ ? 'Not read' : s.safety?.verdict === 'dangerous' && !s.progress ? 'Dangerous' : finished ? 'Finished' : status === 'complete' ? `Epoch ${s.progress?.epoch} complete` : status === 'incomplete' ? `Epoch ${s.progress?.epoch} incomplete` : s.kind === 'weights' ? 'Weights only' : 'Status unknown';
   return <span className={`badge status-${status}`} data-testid="status">{label}</span>;
 }
 

@@ -15,6 +15,9 @@ export type { GlobalFinding, SafetySummary, SafetyVerdict } from '../safety/type
  */
 export type CheckpointKind = string;
 
+/** The kind of a checkpoint whose reading was stopped before it was read (not a problem with the file). */
+export const NOT_READ = 'not-read';
+
 /** The seed tool's status decision. */
 export type EpochStatus = 'complete' | 'incomplete' | 'unknown';
 

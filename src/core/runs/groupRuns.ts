@@ -5,7 +5,7 @@
  * (Ultralytics `weights/`, a Lightning `checkpoints/`). Findings and verdicts never compare
  * checkpoints of different runs.
  */
-import type { CheckpointSummary } from '../conventions/summary';
+import { NOT_READ, type CheckpointSummary } from '../conventions/summary';
 import { conventionLabel } from '../conventions/registry';
 import { dirOf } from '../folder/paths';
 
@@ -46,16 +46,17 @@ function labels(folders: string[]): Map<string, string> {
 }
 
 /**
- * Group summaries into runs, in the order their first checkpoint appears. Unreadable checkpoints
- * join the run of their folder's readable convention when there is one, else their own run.
+ * Group summaries into runs, in the order their first checkpoint appears. Unreadable and not-read
+ * checkpoints join the run of their folder's readable convention when there is one, else their own run.
  */
 export function groupRuns(summaries: readonly Pick<CheckpointSummary, 'id' | 'path' | 'kind'>[]): Run[] {
   const byId = new Map<string, { folder: string; convention: string; ids: string[] }>();
   const readableIn = new Map<string, string>();
-  for (const s of summaries) if (s.kind !== 'unreadable' && !readableIn.has(runFolderOf(s))) readableIn.set(runFolderOf(s), s.kind);
+  const unclaimed = (kind: string): boolean => kind === 'unreadable' || kind === NOT_READ;
+  for (const s of summaries) if (!unclaimed(s.kind) && !readableIn.has(runFolderOf(s))) readableIn.set(runFolderOf(s), s.kind);
   for (const s of summaries) {
     const folder = runFolderOf(s);
-    const convention = s.kind === 'unreadable' ? (readableIn.get(folder) ?? 'unreadable') : s.kind;
+    const convention = unclaimed(s.kind) ? (readableIn.get(folder) ?? s.kind) : s.kind;
     const id = `${convention}@${folder}`;
     const run = byId.get(id) ?? { folder, convention, ids: [] };
     run.ids.push(s.id);

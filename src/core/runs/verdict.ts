@@ -5,7 +5,7 @@
  * choice says why it is second.
  */
 import { plural } from '../display/plural';
-import type { CheckpointSummary } from '../conventions/summary';
+import { NOT_READ, type CheckpointSummary } from '../conventions/summary';
 import { conventionById } from '../conventions/registry';
 import { comparePositions, expectedOptimizerSteps } from '../findings/position';
 import type { Run } from './groupRuns';
@@ -55,7 +55,10 @@ function pickUnplaced(summaries: readonly CheckpointSummary[]): CheckpointSummar
 export function runVerdict(run: Run, summaries: readonly CheckpointSummary[], placement: RunPlacement): RunVerdict {
   const { last, furthest, lostEpochEnd, ahead } = placement;
   if (!last) {
-    const readable = summaries.filter((s) => s.kind !== 'unreadable');
+    const readable = summaries.filter((s) => s.kind !== 'unreadable' && s.kind !== NOT_READ);
+    if (!readable.length && summaries.some((s) => s.kind === NOT_READ)) {
+      return { runId: run.id, severity: 'warning', happens: `Reading was stopped before the checkpoints of ${run.label} were read.`, assessment: 'Nothing is known about them yet.', action: 'Drop the folder again to read them.' };
+    }
     if (!readable.length) {
       return { runId: run.id, severity: 'error', happens: `None of the ${plural(summaries.length, 'checkpoint', 'checkpoints')} in ${run.label} could be read.`, assessment: 'Nothing here can be resumed as it is.', action: 'See the problems listed for each file.' };
     }
