@@ -89,3 +89,14 @@ describe('one-decimal rounding as the seed tool prints it (Python f"{x:.1f}")', 
     expect(roundOneDecimal(99.95)).toBe(100);
   });
 });
+
+describe('metric display keeps significant digits', () => {
+  test('1.8339e-06 shows as 1.834e-6, not 0.0000; ordinary scores keep 4 decimals', async () => {
+    const { metric4 } = await import('../src/core/display/format');
+    expect(metric4(1.8339e-6)).toBe('1.834e-6');
+    expect(metric4(0.6534)).toBe('0.6534');
+    expect(metric4(0)).toBe('0.0000');
+    expect(metric4(-Infinity)).toBe('-Infinity');
+    expect(metric4(undefined)).toBe('—');
+  });
+});

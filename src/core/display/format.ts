@@ -3,9 +3,13 @@
  * best metrics with 4 decimals, progress with one, integers as saved, counts with separators.
  */
 
-/** A metric with 4 decimals (best F1 / accuracy), or an em dash. */
+/** A metric with 4 decimals (best F1 / accuracy), 4 significant digits below 0.001, `Infinity`/`-Infinity` as JavaScript spells them, or an em dash. */
 export function metric4(v: number | undefined): string {
-  return v === undefined || Number.isNaN(v) ? '—' : v.toFixed(4);
+  if (v === undefined || Number.isNaN(v)) return '—';
+  if (!Number.isFinite(v)) return String(v);
+  // small values keep 4 significant digits (1.8339e-06 -> 1.834e-6), never 0.0000
+  if (v !== 0 && Math.abs(v) < 0.001) return v.toExponential(3).replace(/e([+-])0*(\d)/, 'e$1$2').replace('e+', 'e');
+  return v.toFixed(4);
 }
 
 /** An integer as saved (no separators: step 1000 reads as the trainer printed it), or an em dash. */
