@@ -10,6 +10,7 @@ import { u16, u32, u64, latin1, utf8 } from '../bytes/binary';
 import { CheckpointFormatError } from '../errors';
 import type { ZipEntry, ZipIndex, ZipLocalHeader } from './zipTypes';
 import { crc32 } from './crc32';
+import { hasDeflateRawStream, inflateRawFallback } from './inflateFallback';
 
 /** Record signatures (PKWARE APPNOTE.TXT 4.3.7, 4.3.12, 4.3.16, 4.3.14, 4.3.15): local header, central header, end record, ZIP64 end record, ZIP64 locator. */
 export const SIG_LOCAL = 0x04034b50;
@@ -251,8 +252,10 @@ export async function readEntry(src: ByteSource, entry: ZipEntry, options: ReadE
  * Inflate raw DEFLATE data (RFC 1951) with the platform's DecompressionStream, stopping as soon as
  * the output exceeds `declared` (the central directory's uncompressed size, already checked
  * against `max`): a zip bomb that lies about its size costs at most one chunk more than it declares.
+ * Engines without 'deflate-raw' use fflate instead (`inflateFallback.ts`).
  */
 async function inflateRaw(raw: Uint8Array, declared: number, max: number, file: string, member: string): Promise<Uint8Array> {
+  if (!hasDeflateRawStream()) return inflateRawFallback(raw, declared, max, file, member);
   const stream = new Blob([raw as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
