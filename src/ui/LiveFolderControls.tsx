@@ -1,4 +1,7 @@
-/** "Open folder" (live), "Reload", and auto-refresh every 15 s while a training job writes checkpoints. */
+/**
+ * "Open folder" (live), "Reload", and auto-refresh every 15 s while a training job writes checkpoints.
+ * Where the browser lacks the File System Access API (Firefox, Safari) a one-line note replaces them.
+ */
 import { useEffect, useRef, useState } from 'react';
 import { useCheckpoints } from '../store/checkpointStore';
 import { canOpenLiveFolder, folderSignature, pickFolder, readFolder } from './liveFolder';
@@ -27,7 +30,14 @@ export function LiveFolderControls() {
     return () => clearInterval(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [handle, auto]);
-  if (!canOpenLiveFolder()) return null;
+  if (!canOpenLiveFolder()) {
+    // Firefox and Safari have no showDirectoryPicker: say why the button is missing, and what to do instead
+    return (
+      <span className="small muted" data-testid="live-unavailable">
+        Live folder (re-read a folder while training writes it) needs a Chromium-based browser; here, choose the folder again to see new checkpoints.
+      </span>
+    );
+  }
   return (
     <div className="live" role="group" aria-label="Live folder">
       <button
