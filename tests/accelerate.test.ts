@@ -11,6 +11,9 @@ import { describe, expect, test } from 'vitest';
 import { analyzeFolder, OWN, ROOT } from './support/fixtures';
 import type { CheckpointSummary } from '../src/core/conventions/summary';
 import { conventionById } from '../src/core/conventions/registry';
+import { folderNameMeaning } from '../src/core/conventions/accelerate/folderName';
+import { accelerateGlobalStep } from '../src/core/conventions/accelerate/index';
+import type { AccelerateState } from '../src/core/conventions/accelerate/readAccelerate';
 
 const ACC = join(OWN, 'accelerate');
 type Json = Record<string, unknown>;
@@ -72,5 +75,27 @@ describe('diffusers checkpoint-200 with a unet/ sub-folder', () => {
     const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'inspect', join(ACC, 'diffusers')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     expect(r.stdout).toContain('checkpoint-200  (diffusers/checkpoint-200)  [Accelerate, status unknown,');
     expect(r.stdout).toContain('resume             load_state restores optimizer, scheduler and RNG at global step 200;');
+  });
+});
+
+describe('Accelerate rules', () => {
+  test('folder names (CONVENTIONS.md §3)', () => {
+    expect(folderNameMeaning('out/checkpoint-500')).toEqual({ kind: 'global-step', n: 500 });
+    expect(folderNameMeaning('proj/checkpoints/checkpoint_3')).toEqual({ kind: 'save-index', n: 3 });
+    expect(folderNameMeaning('epoch_2')).toEqual({ kind: 'epoch', n: 2 });
+    expect(folderNameMeaning('step_1200')).toEqual({ kind: 'batches', n: 1200 });
+    expect(folderNameMeaning('accel_flame')).toBeUndefined();
+  });
+
+  test('scheduler last_epoch = processes x the folder step; a disagreement is a warning', () => {
+    const state = (lastEpoch: number): AccelerateState => ({ model: undefined, optimizer: undefined, scheduler: { lastEpoch, lastLr: undefined }, scaler: undefined, rngStep: undefined, rngFiles: 1, restored: [], facts: [] });
+    const warnings: string[] = [];
+    expect(accelerateGlobalStep({ kind: 'global-step', n: 500 }, state(2000), 'out/checkpoint-500', warnings)).toEqual({
+      step: 500,
+      facts: [{ label: 'scheduler.bin last_epoch', value: '2000 = 4 x 500: Accelerate steps a prepared scheduler once per process, so 4 processes' }],
+    });
+    expect(warnings).toEqual([]);
+    expect(accelerateGlobalStep({ kind: 'global-step', n: 500 }, state(750), 'out/checkpoint-500', warnings).step).toBe(500);
+    expect(warnings).toEqual(['out/checkpoint-500: the folder name says global step 500, scheduler.bin last_epoch is 750']);
   });
 });
