@@ -302,7 +302,9 @@ case('nested_torch_load_bytesio.pth', PROTO2 + call(glob('torch', 'load'), bio) 
 zip_inner = torch_zip_with(PROTO2 + call(glob('subprocess', 'run'), ustr('id')) + STOP)
 case('nested_torch_load_zip.pth', PROTO2 + call(glob('torch', 'load'), call(glob('_io', 'BytesIO'), binbytes(zip_inner))) + STOP,
      'dangerous', 'torch.load of a whole torch.save archive embedded as bytes', ISSUE, ['torch.load'])
-npy = b'\x93NUMPY\x01\x00' + struct.pack('<H', 54) + b"{'descr': '|O', 'fortran_order': False, 'shape': (1,), }".ljust(53) + b'\n' + inner_evil
+npy_header = b"{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"
+npy_header = npy_header.ljust(64 * ((10 + len(npy_header) + 1 + 63) // 64) - 10 - 1) + b'\n'  # numpy pads to 64 bytes
+npy = b'\x93NUMPY\x01\x00' + struct.pack('<H', len(npy_header)) + npy_header + inner_evil
 case('nested_numpy_load.pth', PROTO2 + call(glob('numpy', 'load'), call(glob('_io', 'BytesIO'), binbytes(npy))) + STOP,
      'dangerous', 'numpy.load of an object .npy (a pickle after the header) embedded as bytes', f'{PICKLESCAN} (TODO list); {ISSUE}', ['numpy.load'])
 

@@ -106,6 +106,17 @@ describe('FRAME divergence and broken pickles', () => {
   });
 });
 
+describe('nested loaders are followed', () => {
+  test('torch.load(io.BytesIO(<a torch.save zip>)): the embedded archive is read and its data.pkl judged', async () => {
+    const { all } = await findings('nested_torch_load_zip.pth');
+    expect(all.find((x) => x.name === 'subprocess.run')).toMatchObject({ verdict: 'dangerous', pickle: 'pickle inside the bytes given to torch.load › data.pkl', offset: 2 });
+  });
+  test('numpy.load(io.BytesIO(<an object .npy>)): the pickle after the .npy header is judged', async () => {
+    const { all } = await findings('nested_numpy_load.pth');
+    expect(all.find((x) => x.name === 'posix.system')).toMatchObject({ verdict: 'dangerous', pickle: 'pickle inside the bytes given to numpy.load', offset: 130 });
+  });
+});
+
 describe('the pre-0.4 tar format', () => {
   test('members listed as tarfile writes them; the payload in the pickle member is found', async () => {
     const b = bytesOf('tar_pickle_member.pth');
