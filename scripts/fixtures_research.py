@@ -125,6 +125,17 @@ def build_mmengine(out: Path) -> Dict[str, Any]:
     missing.mkdir(parents=True, exist_ok=True)
     mf.torch_save(_mm_checkpoint(1, 1, 5), missing / "epoch_1.pth")
     (missing / "last_checkpoint").write_text("work_dirs/demo/epoch_9.pth", encoding="utf-8")
+
+    # an IterBasedTrainLoop run saved by iteration: meta.epoch 0, meta.iter 8 of max_iters 20
+    iters = out / "mmengine" / "iter_based"
+    iters.mkdir(parents=True, exist_ok=True)
+    ckpt = _mm_checkpoint(2, 0, 6)
+    ckpt["meta"]["iter"] = 8
+    ckpt["meta"]["cfg"] = "train_cfg = dict(type='IterBasedTrainLoop', max_iters=20, val_interval=4)\n"
+    mf.torch_save(ckpt, iters / "iter_8.pth")
+    back = mf.torch_load(iters / "iter_8.pth")
+    expected["iter_based"] = {"meta_epoch": back["meta"]["epoch"], "meta_iter": back["meta"]["iter"], "max_iters": 20}
+    mf.write_json(out / "mmengine" / "expected.json", expected)
     return expected
 
 
@@ -222,6 +233,25 @@ def build_fairseq(out: Path) -> Dict[str, Any]:
             "optimizer_param_states": len(back["last_optimizer_state"]["state"]),
             "top_level_keys": list(back.keys()),
         }
+
+    # legacy fairseq (< 0.10): settings in an argparse.Namespace under `args`, no `cfg`; the end of
+    # the last epoch (max_epoch 3) stores train_iterator epoch 4, so the run is finished
+    legacy = out / "fairseq" / "legacy_args"
+    legacy.mkdir(parents=True, exist_ok=True)
+    old = _fairseq_checkpoint(4, 0, 30, 31.5, 30.2, 23)
+    old["cfg"] = None
+    old["args"] = mf.argparse.Namespace(arch="transformer", max_epoch=3, max_update=0, best_checkpoint_metric="bleu", maximize_best_checkpoint_metric=True)
+    mf.torch_save(old, legacy / "checkpoint3.pt")
+    back = mf.torch_load(legacy / "checkpoint3.pt")
+    expected["legacy_args"] = {
+        "train_iterator_epoch": back["extra_state"]["train_iterator"]["epoch"],
+        "iterations_in_epoch": back["extra_state"]["train_iterator"]["iterations_in_epoch"],
+        "num_updates": back["optimizer_history"][-1]["num_updates"],
+        "max_epoch": back["args"].max_epoch,
+        "best_checkpoint_metric": back["args"].best_checkpoint_metric,
+        "best": back["extra_state"]["best"],
+        "args_type": f"{type(back['args']).__module__}.{type(back['args']).__name__}",
+    }
     mf.write_json(out / "fairseq" / "expected.json", expected)
     return expected
 

@@ -1707,8 +1707,10 @@ folder's weights file), `scheduler_last_epoch`, `scaler_scale`, `top_level_keys`
 | tutorial/checkpoint.pt | the PyTorch tutorial layout: epoch, model and optimizer state dicts, loss; no step |
 | mmengine/work_dir | MMEngine work dir (`scripts/fixtures_research.py`): epoch_1.pth, epoch_2.pth, a stale-meta epoch_3.pth (meta.epoch 2, mmcv PR #1108) and `last_checkpoint` naming epoch_2.pth |
 | mmengine/missing_pointer | `last_checkpoint` naming a file that is not in the folder |
+| mmengine/iter_based | an IterBasedTrainLoop `iter_8.pth` (meta.epoch 0, meta.iter 8 of max_iters 20) |
 | mmcv/epoch_2.pth | mmcv 1.x EpochBasedRunner layout (`meta.mmcv_version`, mmdet CLASSES and config text) |
 | fairseq/checkpoints | fairseq: checkpoint2.pt (end of epoch 2: train_iterator epoch 3, 0 iterations), checkpoint_last.pt (epoch 3 after 5 batches), checkpoint_best.pt; `cfg` a plain dict |
+| fairseq/legacy_args | older fairseq: settings in an `argparse.Namespace` `args`; train_iterator epoch 4 past max_epoch 3 (finished); best `bleu` |
 | torchtune/output | torchtune epoch_0/ (recipe_state.pt beside the shard) and epoch_1/ (recipe_state/recipe_state.pt): epochs_run 1 and 2 of total_epochs 3 |
 | ultralytics/runs/detect/train/weights | Ultralytics v8/11 (`scripts/fixtures_files.py`, stand-in `ultralytics.nn.tasks.DetectionModel`): last.pt after epoch index 4 of 10 with its FP16 optimizer (resume starts index 5), best.pt stripped by strip_optimizer (epoch -1: not resumable) |
 | yolov5/runs/train/exp/weights/last.pt | YOLOv5 v7-style save after epoch index 2 of `opt.epochs` 30; `best_fitness` a 1-element numpy array; `models.yolo.DetectionModel` |

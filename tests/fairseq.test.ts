@@ -9,7 +9,11 @@ import { describe, expect, test } from 'vitest';
 import { analyzeFolder, OWN } from './support/fixtures';
 
 type Truth = { train_iterator_epoch: number; iterations_in_epoch: number; num_updates: number; best: number; val_loss: number; max_epoch: number; model_parameters: number; optimizer_param_states: number };
-const expected = JSON.parse(readFileSync(join(OWN, 'fairseq', 'expected.json'), 'utf8')) as { kind: string; files: Record<string, Truth> };
+const expected = JSON.parse(readFileSync(join(OWN, 'fairseq', 'expected.json'), 'utf8')) as {
+  kind: string;
+  files: Record<string, Truth>;
+  legacy_args: { train_iterator_epoch: number; iterations_in_epoch: number; num_updates: number; max_epoch: number; best_checkpoint_metric: string; best: number; args_type: string };
+};
 
 describe('fairseq checkpoints', () => {
   test('every file: train_iterator position, num_updates, best and val_loss, model and optimizer', async () => {
@@ -41,5 +45,16 @@ describe('fairseq checkpoints', () => {
     const e = expected.files['checkpoint_last.pt'];
     expect(s?.progress).toMatchObject({ status: 'incomplete', epoch: e.train_iterator_epoch, step: e.iterations_in_epoch });
     expect(s?.position?.resume).toBe(`continue epoch ${e.train_iterator_epoch} after batch ${e.iterations_in_epoch} (the iterator is fast-forwarded ${e.iterations_in_epoch} batches)`);
+  });
+
+  test('legacy args (argparse.Namespace): max_epoch 3 and train_iterator epoch 4 = finished; best is bleu', async () => {
+    const e = expected.legacy_args;
+    expect(e.args_type).toBe('argparse.Namespace');
+    const { summaries } = await analyzeFolder(join(OWN, 'fairseq', 'legacy_args'));
+    const s = summaries[0];
+    expect(s.kind).toBe('fairseq');
+    expect(s.position).toMatchObject({ epoch: e.train_iterator_epoch, epochsCompleted: e.train_iterator_epoch - 1, plannedEpochs: e.max_epoch, globalStep: e.num_updates, finished: true });
+    expect(s.position?.resume).toBe(`train nothing: train_iterator.epoch ${e.train_iterator_epoch} is past max_epoch ${e.max_epoch} (the run finished)`);
+    expect(s.bestMetric).toEqual({ name: e.best_checkpoint_metric, value: e.best });
   });
 });

@@ -12,7 +12,12 @@ import type { CheckpointSummary } from '../src/core/conventions/summary';
 import { analyzeFolder, OWN, ROOT } from './support/fixtures';
 
 type FileTruth = { meta_epoch: number; meta_iter: number; mmengine_version: string; best_score: number; model_parameters: number; optimizer_param_states: number };
-const expected = JSON.parse(readFileSync(join(OWN, 'mmengine', 'expected.json'), 'utf8')) as { kind: string; files: Record<string, FileTruth>; last_checkpoint: string };
+const expected = JSON.parse(readFileSync(join(OWN, 'mmengine', 'expected.json'), 'utf8')) as {
+  kind: string;
+  files: Record<string, FileTruth>;
+  last_checkpoint: string;
+  iter_based: { meta_epoch: number; meta_iter: number; max_iters: number };
+};
 const byName = (all: CheckpointSummary[], name: string): CheckpointSummary => {
   const s = all.find((x) => x.name === name);
   if (!s) throw new Error(`no checkpoint named ${name}`);
@@ -65,6 +70,19 @@ describe('MMEngine work dir', () => {
     expect(s.warnings).toEqual([
       'missing_pointer/last_checkpoint: it names work_dirs/demo/epoch_9.pth, which is not in this folder: Runner.resume(resume=True) fails to load it; point last_checkpoint at an existing, complete checkpoint.',
     ]);
+  });
+});
+
+describe('MMEngine iteration-based run', () => {
+  test('iter_8.pth of an IterBasedTrainLoop: continues at meta.iter, the dataloader advanced that many batches', async () => {
+    const e = expected.iter_based;
+    const { summaries } = await analyzeFolder(join(OWN, 'mmengine', 'iter_based'));
+    expect(summaries).toHaveLength(1);
+    const s = summaries[0];
+    expect(s.kind).toBe('mmengine');
+    expect(s.position).toMatchObject({ epoch: e.meta_epoch, globalStep: e.meta_iter, stepUnit: 'iterations', stepInEpoch: undefined, finished: false });
+    expect(s.position?.resume).toBe(`continue at iteration ${e.meta_iter} of ${e.max_iters} (IterBasedTrainLoop advances the dataloader ${e.meta_iter} batches)`);
+    expect(s.facts).toContainEqual({ label: 'cfg max_iters', value: String(e.max_iters) });
   });
 });
 
