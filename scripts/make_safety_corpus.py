@@ -257,6 +257,11 @@ case('error_unknown_then_bad.pth', PROTO2 + call(glob('evil', 'Obj'), ustr('x'))
 case('error_zip_bad_opcode.pth', torch_zip_with(PROTO2 + payload + b'\xff' + STOP), 'dangerous', 'torch zip whose data.pkl calls posix.system then breaks', ISSUE, ['posix.system'])
 case('error_legacy_bad_opcode.pth', LEGACY_MAGIC + LEGACY_PROTOCOL + PROTO2 + payload + b'\xff', 'dangerous', 'legacy stream whose sys_info calls posix.system then breaks', ISSUE, ['posix.system'])
 
+case('error_setitem_on_list_then_import.pth', PROTO2 + b']' + b'K\x05a' + b'K\x00' + b'K\x01' + b's' + b'0' + call(glob('os', 'system'), ustr('id')) + STOP, 'dangerous',
+     'SETITEM on a one-item list (CPython sets list[0] = 1 and goes on; this viewer\'s machine stops) then os.system: the import after the stop is still found', ISSUE, ['os.system'])
+case('error_append_to_dict_then_import.pth', PROTO2 + b'}' + b'K\x01' + b'a' + b'0' + call(glob('evil', 'Obj'), ustr('x')) + STOP, 'unknown',
+     'APPEND to a dict (CPython stops there too), then an unknown class: judged anyway, conservatively, from the linear walk past the error', ISSUE)
+
 # ---- 8. FRAME divergence (gh-154848): a string that runs past its FRAME ----
 inner = short_ustr('epoch') + b'K\x01'
 frame_len = 2  # the frame ends inside the SHORT_BINUNICODE argument

@@ -14,6 +14,7 @@
 import { CheckpointFormatError } from '../errors';
 import { HIGHEST_PROTOCOL, OP, OPCODE_NAMES } from './opcodes';
 import type { GlobalRef, PyValue, Span } from './values';
+import { linearImports } from '../safety/linearScan';
 import { decodeEscapedString, decodeRawUnicodeEscape, decodeSignedLE, parseDecimalInt, parsePythonFloat } from './literals';
 
 /** Hooks through which a container (torch, numpy) interprets known callables. */
@@ -133,6 +134,12 @@ export class PickleParseError extends CheckpointFormatError {
     readonly partialGlobals: GlobalRef[],
     /** Frame divergences seen before the error. */
     readonly frameDivergences: FrameDivergence[],
+    /**
+     * Imports named by the opcodes from the failing one to the end of the data, found by a linear
+     * walk (`safety/linearScan.ts`): CPython's unpickler is more lenient than this machine in
+     * places, so it may go on to import them.
+     */
+    readonly laterImports: GlobalRef[] = [],
   ) {
     super(cause.code, cause.file, cause.message, { offset: cause.offset, member: cause.member });
   }
@@ -176,7 +183,8 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
 
   const frameDivergences: FrameDivergence[] = [];
   const fail = (code: 'bad-pickle' | 'truncated' | 'limit-exceeded' | 'unknown-opcode' | 'unsupported-protocol', msg: string): never => {
-    throw new PickleParseError(new CheckpointFormatError(code, options.file, msg, { offset: base + opStart, member: options.member }), globals, frameDivergences);
+    const later = code === 'truncated' ? [] : linearImports(bytes, opStart, base);
+    throw new PickleParseError(new CheckpointFormatError(code, options.file, msg, { offset: base + opStart, member: options.member }), globals, frameDivergences, later);
   };
   const need = (n: number): void => {
     if (n < 0 || pos + n > bytes.length) {

@@ -121,7 +121,7 @@ function partialPickle(e: PickleParseError, label: string, member: string | unde
     protocol: 0,
     start,
     end: e.offset ?? start,
-    globals: [...distinctImports(e.partialGlobals), note(e.offset ?? start, 'unknown', 'pickle broken after imports', `the pickle breaks at byte ${e.offset ?? '?'} (${e.message}) after importing the globals above: a loader may have run them before the error`)],
+    globals: [...distinctImports([...e.partialGlobals, ...e.laterImports]), note(e.offset ?? start, 'unknown', 'pickle broken after imports', `the pickle breaks at byte ${e.offset ?? '?'} (${e.message}); the imports above were made before that point, or are named by the opcodes after it, which a more lenient unpickler (CPython's) may still reach`)],
     frames: [],
     frameDivergences: e.frameDivergences,
     opcodesUsed: [],
@@ -132,7 +132,7 @@ function partialPickle(e: PickleParseError, label: string, member: string | unde
 
 /** True when a broken pickle imported something that may run code before its error. */
 function ranSomething(e: unknown): e is PickleParseError {
-  return e instanceof PickleParseError && (e.frameDivergences.length > 0 || e.partialGlobals.some(mayRun));
+  return e instanceof PickleParseError && (e.frameDivergences.length > 0 || e.partialGlobals.some(mayRun) || e.laterImports.some(mayRun));
 }
 
 /** A global (or note) judged dangerous or unknown. */
