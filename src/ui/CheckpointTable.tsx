@@ -38,6 +38,8 @@ interface Row {
   bestF1?: number;
   bestAcc?: number;
   optimizerSteps?: number;
+  /** Global step (optimizer updates or iterations over the run), when the trainer saved one. */
+  globalStep?: number;
   files: number;
   size: number;
   warnings: number;
@@ -64,6 +66,7 @@ function toRow(e: CheckpointEntry, run: string): Row {
     bestF1: s?.bestValF1 ?? (s?.bestMetric && /f1/i.test(s.bestMetric.name) ? s.bestMetric.value : undefined),
     bestAcc: s?.bestValAcc ?? (s?.bestMetric && /acc/i.test(s.bestMetric.name) ? s.bestMetric.value : undefined),
     optimizerSteps: s?.optimizer?.steps,
+    globalStep: s?.position?.globalStep,
     files: s?.files.length ?? 0,
     size: s?.totalBytes ?? 0,
     warnings: (s?.warnings.length ?? 0) + (s?.problems.length ?? 0) + (s?.safety?.verdict === 'dangerous' ? 1 : 0),
@@ -90,6 +93,7 @@ const COLUMNS = [
   col.accessor('status', { header: 'Status', cell: (c) => <span className={`badge status-${c.getValue()}`}>{c.getValue()}</span> }),
   col.accessor('bestF1', { header: 'Best F1', cell: (c) => metric4(c.getValue()), ...num }),
   col.accessor('bestAcc', { header: 'Best acc.', cell: (c) => metric4(c.getValue()), ...num }),
+  col.accessor('globalStep', { header: 'Global step', cell: (c) => int(c.getValue()), ...num }),
   col.accessor('optimizerSteps', { header: 'Optimizer steps', cell: (c) => int(c.getValue()), ...num }),
   col.accessor('files', { header: 'Files' }),
   col.accessor('size', { header: 'Size', cell: (c) => bytes(c.getValue()) }),

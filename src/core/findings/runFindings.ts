@@ -74,7 +74,8 @@ function runPositionFindings(run: Run, placement: RunPlacement, verdict: RunVerd
     if (started) parts.push(`${started.name} shows epoch ${started.progress.epoch} had started`);
     out.push({
       id: `lost-epoch-end:${last.id}`,
-      severity: 'error',
+      // a lost save redoes training (an error); an older resume checkpoint is a warning, as its verdict says
+      severity: lostEpochEnd ? 'error' : 'warning',
       title: lostEpochEnd ? 'The end-of-epoch save was lost' : `${last.name} is behind other checkpoints`,
       sentence: lostEpochEnd ? `${parts.join('; ')}: ${last.name}'s end-of-epoch save was lost` : `${parts.join('; ')}: ${last.name} is older than ${ahead.map((a) => a.name).join(', ')}`,
       evidence: [
