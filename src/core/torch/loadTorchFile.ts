@@ -39,8 +39,17 @@ export interface LoadOptions {
 /**
  * Parse a torch.save file's structure and object pickle.
  *
+ * Reads the file as torch.load does (ckptview issue 12): a zip archive (data.pkl looked up
+ * case-insensitively, the first of duplicates; every other candidate scanned too); else the pre-0.4
+ * tar format, tried first as torch does; else a stream of pickles from byte 0, whatever opcode it
+ * starts with. Reader notes (`READ` globals) record what a scan cannot vouch for: duplicate
+ * entries, FRAME divergence, opcodes weights_only lacks, the tar format. A pickle that breaks
+ * after importing something that may run code is not thrown: the file comes back with value
+ * `None`, the imports it made (and the ones named after the break), and the error in `integrity`.
+ *
  * Reads: for zip, the tail (<= 64 KiB), the central directory, data.pkl and the tiny `version`
- * record; for legacy, the head of the file up to the end of the storage-keys pickle.
+ * record; for legacy, the head of the file up to the end of the storage-keys pickle; a tar archive
+ * whole (at most {@link MAX_TAR_BYTES}).
  * @throws CheckpointFormatError with a user-facing cause (empty, HTML page, LFS pointer,
  *         truncated, CRC mismatch, bad pickle, unsupported protocol, limits).
  */
@@ -71,6 +80,9 @@ function note(offset: number, level: 'weights-only-rejects' | 'unknown', name: s
   return { module: '', name, offset, opcode: 'READ', called: false, resolved: true, callArgs: [], note: { level, text } };
 }
 
+/** Pickle results whose reader notes are attached. */
+const NOTED = new WeakSet<PickleResult>();
+
 /** Pickles torch.load itself unpickles (not nested or trailing ones, which only the scan reads). */
 function loadedByTorch(p: LocatedPickle): boolean {
   return !p.nestedIn && p.label !== 'trailing pickle' && !p.label.startsWith('duplicate');
@@ -83,6 +95,8 @@ function loadedByTorch(p: LocatedPickle): boolean {
 function withReaderNotes(f: TorchFile): TorchFile {
   for (const p of f.pickles) {
     const r = p.result;
+    if (NOTED.has(r)) continue; // an embedded archive's pickles were noted when it was read
+    NOTED.add(r);
     for (const d of r.frameDivergences) {
       r.globals.push(note(d.offset, 'unknown', `${d.opcode} runs past the end of its FRAME`, `the ${d.opcode} opcode at byte ${d.offset} runs past the end of the FRAME at byte ${d.frameOffset} (which ends at byte ${d.frameEnd}): CPython's C unpickler, which torch.load uses, and pickle.py read these bytes differently (gh-154848), so what runs cannot be known from a scan`));
     }
