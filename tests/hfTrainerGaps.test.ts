@@ -33,7 +33,7 @@ describe('HF Trainer folders missing files', () => {
     const s = summaries[0];
     expect(s.kind).toBe('hf-trainer');
     expect(s.optimizer).toBeUndefined();
-    expect(s.position).toMatchObject({ globalStep: expected.global_step, resumable: false, note: 'no optimizer.pt in this folder: Trainer resumes the step count, but the optimizer and LR scheduler start afresh.' });
+    expect(s.position).toMatchObject({ globalStep: expected.global_step, resumable: true, note: 'no optimizer.pt in this folder: Trainer resumes the step count, but the optimizer and LR scheduler start afresh.' });
     expect(s.warnings).toContain('checkpoint-700/trainer_state.json: no optimizer.pt beside it: Trainer restores global_step, but the optimizer and scheduler state start afresh');
   });
 

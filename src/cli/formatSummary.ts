@@ -27,7 +27,8 @@ export function resumeSentence(s: CheckpointSummary): string | undefined {
   const pos = s.position;
   // a finished or stripped run, or a mid-epoch save resumed at another epoch (timm recovery): the trainer's own words
   if (pos && (pos.finished || pos.resumable === false || (p.status === 'incomplete' && p.resume.epoch !== p.epoch))) {
-    return `${p.status === 'incomplete' ? `Epoch ${p.epoch} is incomplete` : pos.finished ? 'Finished' : 'Not resumable'}: a resume would ${pos.resume}.`;
+    const head = pos.finished ? 'Finished' : pos.resumable === false ? 'Not resumable' : `Epoch ${p.epoch} is incomplete`;
+    return `${head}: a resume would ${pos.resume}.`;
   }
   if (p.status === 'complete') return `Epoch ${p.epoch} is complete: a resume starts epoch ${p.resume.epoch}.`;
   if (p.status === 'incomplete') return `Epoch ${p.epoch} is incomplete: a resume continues epoch ${p.epoch} from step ${p.step}.`;

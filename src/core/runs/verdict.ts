@@ -51,9 +51,27 @@ function pickUnplaced(summaries: readonly CheckpointSummary[]): CheckpointSummar
   return [...withPos].sort((a, b) => (b.position?.globalStep ?? -1) - (a.position?.globalStep ?? -1))[0];
 }
 
+/** The verdict for a resume checkpoint whose position cannot be compared with the others'. */
+function unplacedVerdict(run: Run, s: CheckpointSummary): RunVerdict {
+  const up = s.position as NonNullable<CheckpointSummary['position']>;
+  return {
+    runId: run.id,
+    severity: up.resumable === false ? 'warning' : 'ok',
+    happens: resumeSentence(s.name, up.resume),
+    resumeFrom: s.id,
+    assessment: up.finished ? 'The run reached its planned end.' : up.resumable === false ? `${s.name} lacks the files a resume needs.` : 'Where in the epoch the save was made is up to the training script.',
+    action: up.finished ? 'Nothing to do; to train further, raise the planned length and resume.' : up.resumable === false ? 'Start a new run from these weights, or point the trainer at a checkpoint that exists; the training state cannot be restored as it is.' : 'Resume as it is.',
+    target: s.id,
+  };
+}
+
 /** The verdict of a run from its placement. */
 export function runVerdict(run: Run, summaries: readonly CheckpointSummary[], placement: RunPlacement): RunVerdict {
   const { last, furthest, lostEpochEnd, ahead } = placement;
+  // the trainer's own pick may be a checkpoint without a comparable position (an mmengine
+  // last_checkpoint naming a missing file, a DeepSpeed latest): it decides what a resume does
+  const picked = conventionById(run.convention)?.pickResume?.(summaries.filter((s) => s.position && s.kind !== 'unreadable'));
+  if (picked?.position && picked !== last && !placement.regular.some((s) => s.id === picked.id)) return unplacedVerdict(run, picked);
   if (!last) {
     const readable = summaries.filter((s) => s.kind !== 'unreadable' && s.kind !== NOT_READ);
     if (!readable.length && summaries.some((s) => s.kind === NOT_READ)) {
@@ -63,18 +81,7 @@ export function runVerdict(run: Run, summaries: readonly CheckpointSummary[], pl
       return { runId: run.id, severity: 'error', happens: `None of the ${plural(summaries.length, 'checkpoint', 'checkpoints')} in ${run.label} could be read.`, assessment: 'Nothing here can be resumed as it is.', action: 'See the problems listed for each file.' };
     }
     const unplaced = pickUnplaced(readable);
-    if (unplaced?.position) {
-      const up = unplaced.position;
-      return {
-        runId: run.id,
-        severity: up.resumable === false ? 'warning' : 'ok',
-        happens: resumeSentence(unplaced.name, up.resume),
-        resumeFrom: unplaced.id,
-        assessment: up.finished ? 'The run reached its planned end.' : up.resumable === false ? `${unplaced.name} lacks the files a resume needs.` : 'Where in the epoch the save was made is up to the training script.',
-        action: up.finished ? 'Nothing to do; to train further, raise the planned length and resume.' : up.resumable === false ? 'Start a new run from these weights; the training state cannot be restored.' : 'Resume as it is.',
-        target: unplaced.id,
-      };
-    }
+    if (unplaced?.position) return unplacedVerdict(run, unplaced);
     const withEpoch = readable.find((s) => s.progress);
     return {
       runId: run.id,

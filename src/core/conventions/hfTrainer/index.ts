@@ -85,7 +85,11 @@ export function hfUpdateStepsRule(h: HfTrainerSummary, version: string | undefin
   return { rule, fits };
 }
 
-/** Trainer's position in the shared model. `resumable` needs trainer_state.json, optimizer.pt and scheduler.pt. */
+/**
+ * Trainer's position in the shared model. `resumable` is false only when the folder lacks the model
+ * weights (Trainer stops with "Can't find a valid checkpoint"); without optimizer.pt Trainer still
+ * resumes global_step, with a fresh optimizer and scheduler (said in `note`).
+ */
 export function hfPosition(h: HfTrainerSummary, ctx: AnalysisContext): TrainingPosition {
   const hasOptimizer = ctx.paths('optimizer').length > 0;
   const finished = h.resume?.finished ?? (h.maxSteps !== undefined && h.maxSteps > 0 && h.globalStep >= h.maxSteps);
@@ -100,7 +104,7 @@ export function hfPosition(h: HfTrainerSummary, ctx: AnalysisContext): TrainingP
     globalStep: h.globalStep,
     plannedEpochs: h.numTrainEpochs,
     finished,
-    resumable: hasOptimizer,
+    resumable: true,
     resume: finished
       ? `train nothing: global_step ${h.globalStep} has reached max_steps ${h.maxSteps} (the run finished); raise max_steps to train further`
       : (h.resume?.text ?? `resume from global_step ${h.globalStep}`),
@@ -155,7 +159,8 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
     kind: 'hf-trainer',
     hf,
     progress: progress && position.finished ? { ...progress, resume: { ...progress.resume, text: position.resume } } : progress,
-    position: { ...position, resumable: position.resumable && (model !== undefined || ctx.plan.files.some((f) => f.role === 'weights')) },
+    // DeepSpeed keeps the weights in global_step*/ (listed by the claim with their own roles)
+    position: { ...position, resumable: position.resumable && (model !== undefined || ctx.plan.files.some((f) => f.role === 'weights' || /\/global_step\d+\//.test(f.path))) },
     metrics: hf.bestMetric !== undefined ? [{ name: hf.bestMetricName ?? 'best_metric', value: hf.bestMetric, best: true }] : [],
     facts: hfFacts(hf, steps?.rule, steps?.fits),
     optimizer: hf.optimizer,
