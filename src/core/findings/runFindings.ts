@@ -54,6 +54,11 @@ export function resumeCheckpoint(summaries: readonly CheckpointSummary[]): Check
 function runPositionFindings(run: Run, placement: RunPlacement, verdict: RunVerdict): Finding[] {
   const out: Finding[] = [];
   const { last, furthest, ahead, claimsComplete, started, lostEpochEnd } = placement;
+  if (verdict.resumeFrom && verdict.resumeFrom !== last?.id) {
+    // the trainer's own pick has no comparable position: the verdict says what a resume does
+    out.push({ id: `resume:${verdict.resumeFrom}`, severity: verdict.severity === 'ok' ? 'info' : 'warning', title: 'Where a resume starts', sentence: verdict.happens, evidence: [verdict.assessment], checkpoints: [verdict.resumeFrom], run: run.id, suggestion: verdict.severity === 'ok' ? undefined : verdict.action });
+    return out;
+  }
   if (!last) return out;
   const p = last.progress;
   const what = verdict.severity === 'ok' ? undefined : [verdict.action, verdict.secondChoice].filter(Boolean).join(' Second choice: ');
@@ -62,7 +67,7 @@ function runPositionFindings(run: Run, placement: RunPlacement, verdict: RunVerd
     severity: 'info',
     title: 'Where a resume starts',
     sentence: `${resumeSentence(last.name, last.position.resume).slice(0, -1)}${p.status === 'incomplete' && p.remainingBatches !== undefined ? ` (${plural(p.remainingBatches, 'batch', 'batches')} left in the epoch)` : ''}.`,
-    evidence: [`${last.name}: ${whereText(last)}${p.totalBatches ? ` of ${p.totalBatches}` : ''}`, ...(furthest && furthest !== last ? [`the furthest checkpoint is ${furthest.name}: ${whereText(furthest)}`] : [])],
+    evidence: [`${last.name}: ${whereText(last)}${p.totalBatches && p.status !== 'complete' ? ` of ${p.totalBatches}` : ''}`, ...(furthest && furthest !== last ? [`the furthest checkpoint is ${furthest.name}: ${whereText(furthest)}`] : [])],
     checkpoints: [last.id],
     run: run.id,
     suggestion: what,

@@ -128,6 +128,8 @@ export const mmengine: Convention = {
     return [{ id, name: 'last_checkpoint', path: folder.dir, files: [{ path: id, role: 'last-checkpoint' }, ...pth.map((n) => ({ path: folder.join(n), role: 'other' }))] }];
   },
   matches: (file) => isMmCheckpoint(file.value),
+  // mmengine runner/runner.py resume(resume=True): find_latest_checkpoint reads last_checkpoint
+  pickResume: (checkpoints) => checkpoints.find((c) => c.name === 'last_checkpoint'),
   read(ctx) {
     return ctx.paths('last-checkpoint').length ? readPointer(ctx) : readFile(ctx, ctx.paths('training-state')[0]);
   },
