@@ -145,7 +145,7 @@ export function CheckpointTable() {
     <section className="panel" aria-labelledby="table-title">
       <div className="panel-head">
         <h2 id="table-title">Checkpoints <span className="muted">({table.getFilteredRowModel().rows.length} of {data.length})</span></h2>
-        <input className="filter" type="search" placeholder="Filter by name, status, epoch…" aria-label="Filter checkpoints" value={filter} onChange={(e) => setFilter(e.currentTarget.value)} />
+        <input className="filter" type="search" placeholder="Filter: name, run, status…" aria-label="Filter checkpoints" value={filter} onChange={(e) => setFilter(e.currentTarget.value)} />
       </div>
       <div className="table-wrap">
         <table className="ckpt-table" data-testid="checkpoint-table">

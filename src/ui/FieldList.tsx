@@ -3,13 +3,15 @@ export interface FieldItem {
   readonly label: string;
   readonly value: string;
   readonly testId?: string;
+  /** Takes two columns (long values such as model names, so they break between words). */
+  readonly wide?: boolean;
 }
 
 export function FieldList({ items }: { items: FieldItem[] }) {
   return (
     <dl className="fields">
       {items.map((f) => (
-        <div className="field" key={f.label}>
+        <div className={f.wide ? 'field wide' : 'field'} key={f.label}>
           <dt>{f.label}</dt>
           <dd data-testid={f.testId}>{f.value}</dd>
         </div>

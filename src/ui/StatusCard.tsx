@@ -108,22 +108,22 @@ function CardBody({ s }: { s: CheckpointSummary }) {
                 { label: 'Best accuracy', value: metric4(s.bestValAcc), testId: 'best-acc' },
               ]
             : []),
-          ...(s.bestMetric ? [{ label: `Best ${s.bestMetric.name}`, value: metric4(s.bestMetric.value), testId: 'best-metric' }] : []),
-          ...otherMetrics.map((m) => ({ label: `${m.best ? 'Best ' : ''}${m.name}`, value: metric4(m.value), testId: `metric-${m.name}` })),
+          ...(s.bestMetric ? [{ label: /^best/i.test(s.bestMetric.name) ? s.bestMetric.name : `Best ${s.bestMetric.name}`, value: metric4(s.bestMetric.value), testId: 'best-metric' }] : []),
+          ...otherMetrics.map((m) => ({ label: `${m.best && !/^best/i.test(m.name) ? 'Best ' : ''}${m.name}`, value: metric4(m.value), testId: `metric-${m.name}` })),
           ...(pos?.globalStep !== undefined ? [{ label: pos.stepUnit === 'iterations' ? 'Iterations' : 'Global step', value: int(pos.globalStep), testId: 'global-step' }] : []),
           ...(pos?.plannedEpochs !== undefined ? [{ label: 'Planned epochs', value: int(pos.plannedEpochs), testId: 'planned-epochs' }] : []),
           ...(pos && (pos.finished || pos.resumable === false)
             ? [{ label: 'Resumable', value: pos.finished ? 'finished: a resume trains nothing' : 'no: the files a resume needs are missing', testId: 'resumable' }]
             : []),
-          {
+          ...(s.kind === 'unreadable' ? [] : [{
             label: 'Optimizer',
             value: s.optimizer ? `present: ${s.optimizer.paramStates} parameter states, ${s.optimizer.steps !== undefined ? `${s.optimizer.steps} steps` : 'step count unknown'}` : 'absent',
             testId: 'optimizer',
           },
           { label: 'Scheduler', value: s.scheduler ? `present: last_epoch ${int(s.scheduler.lastEpoch)}, lr ${lr(s.scheduler.lastLr)}` : 'absent', testId: 'scheduler' },
-          { label: 'Grad scaler', value: s.scaler ? `present: scale ${s.scaler.scale ?? '—'}` : 'absent', testId: 'scaler' },
+          { label: 'Grad scaler', value: s.scaler ? `present: scale ${s.scaler.scale ?? '—'}` : 'absent', testId: 'scaler' }]),
           ...(s.model
-            ? [{ label: 'Model', value: `${s.model.architecture ?? s.model.modelType ?? s.model.file.split('/').pop()}: ${count(s.model.parameters)} parameters (${s.model.dtypes.join(', ')})`, testId: 'model' }]
+            ? [{ wide: true, label: 'Model', value: `${s.model.architecture ?? s.model.modelType ?? s.model.file.split('/').pop()}: ${count(s.model.parameters)} parameters (${s.model.dtypes.join(', ')})`, testId: 'model' }]
             : []),
         ]}
       />
