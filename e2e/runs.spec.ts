@@ -68,3 +68,22 @@ test('on a phone the verdict comes before the repair controls', async ({ page })
   // the repair preview says the repair is the second choice here
   await expect(page.getByTestId('repair-second-choice')).toContainText('Resume from recovery_checkpoint');
 });
+
+test('the table is one Tab stop; arrows move inside it and Enter opens a row', async ({ page }) => {
+  await page.goto('./');
+  await chooseFolder(page, join(OWN_FIXTURES, 'enstack_run'));
+  const rows = page.getByTestId('checkpoint-table').locator('tbody tr');
+  await expect(rows).toHaveCount(5, { timeout: 30_000 });
+  // exactly one row is in the Tab order
+  await expect(page.getByTestId('checkpoint-table').locator('tbody tr[tabindex="0"]')).toHaveCount(1);
+  await page.getByTestId('checkpoint-table').locator('tbody tr[tabindex="0"]').focus();
+  await page.keyboard.press('Home');
+  await expect(rows.first()).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(rows.nth(1)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(rows.nth(1)).toHaveAttribute('aria-selected', 'true');
+  // Tab leaves the table instead of visiting every row
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.closest('tbody') === null)).toBe(true);
+});
