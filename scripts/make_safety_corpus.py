@@ -224,7 +224,11 @@ case('getattr_enum_private.pth', PROTO2 + call(glob('builtins', 'getattr'), ENUM
      'dangerous', 'getattr of a private attribute of an enum class', ISSUE)
 case('getattr_uncalled.pth', PROTO2 + b']' + glob('builtins', 'getattr') + b'a' + STOP, 'dangerous', 'builtins.getattr imported, never called', PICKLESCAN)
 case('getattr_of_unknown.pth', PROTO2 + call(glob('builtins', 'getattr'), glob('evil', 'Thing'), ustr('NAME')) + STOP,
-     'dangerous', 'getattr of a member of an unknown class', ISSUE)
+     'unknown', 'getattr of a public attribute of an unknown class, result not called: unknown (the class is), not a denylist trick', ISSUE)
+case('getattr_of_module.pth', PROTO2 + call(glob('builtins', 'getattr'), glob('os', 'path'), ustr('join')) + STOP,
+     'dangerous', 'getattr of a denylisted module attribute', PICKLESCAN)
+case('getattr_of_getattr.pth', PROTO2 + call(glob('builtins', 'getattr'), glob('builtins', 'getattr'), ustr('NAME')) + STOP,
+     'dangerous', 'getattr whose target is getattr itself', PICKLESCAN)
 
 # ---- 5. opcodes that call: INST, OBJ, NEWOBJ, NEWOBJ_EX, BUILD; memo-hidden STACK_GLOBAL; EXT ----
 case('inst_os_system.pth', b'(' + b'S\'id\'\n' + b'ios\nsystem\n' + STOP, 'dangerous', 'protocol 0 INST os system', PICKLESCAN, ['os.system'])

@@ -36,6 +36,22 @@ export function enumMemberGetattr(g: GlobalRef): boolean {
   });
 }
 
+/**
+ * `getattr(SomeClass, 'NAME')` where the class is not reviewed but not denylisted either, the name
+ * is public and the result is never called: the shape of an enum member of an unknown enum
+ * (torch.distributed.checkpoint metadata, for one). Not harmless (the class is unknown), but not
+ * the getattr tricks of the denylists (getattr of a module, of getattr itself, of a dunder).
+ */
+function classAttributeGetattr(g: GlobalRef): boolean {
+  if (!g.resolved || g.callArgs.length === 0 || g.resultCalled) return false;
+  return g.callArgs.every((args) => {
+    const [target, attr] = args;
+    if (args.length !== 2 || target?.kind !== 'global' || attr?.kind !== 'str' || !MEMBER_NAME.test(attr.value)) return false;
+    const t = classifyGlobal(target.ref.module, target.ref.name, target.ref.resolved).verdict;
+    return t === 'unknown';
+  });
+}
+
 /** The verdict of one global or reader note. Never throws. */
 export function judgeGlobal(g: GlobalRef): GlobalVerdict {
   if (g.opcode === 'READ') {
@@ -47,6 +63,9 @@ export function judgeGlobal(g: GlobalRef): GlobalVerdict {
   }
   const v = classifyGlobal(g.module, g.name, g.resolved);
   if (canonicalModule(g.module) === 'builtins' && g.name === 'getattr') {
+    if (classAttributeGetattr(g)) {
+      return { verdict: 'unknown', reason: 'getattr of a public attribute of a class this viewer has not reviewed (perhaps an enum member, as Python 3.11+ pickles them): treat as code' };
+    }
     return { verdict: 'dangerous', reason: 'getattr on something other than a member of a known enum class reaches any attribute of any object, e.g. os.system' };
   }
   return v;
