@@ -12,6 +12,8 @@ import type { CheckpointSummary } from '../conventions/summary';
 import { BY_CONTENT, type CheckpointPlan } from '../folder/checkpointPlan';
 import { COMMON_ROLE_NAMES } from '../folder/roles';
 import { safetySummary } from '../safety/scan';
+import type { ByteSource } from '../bytes/byteSource';
+import { cachingSource } from '../bytes/cachingSource';
 import { AnalysisContext, type FileOpener } from './context';
 
 export { torchFileFindings, type FileOpener } from './context';
@@ -29,7 +31,14 @@ async function conventionFor(ctx: AnalysisContext, plan: CheckpointPlan) {
  * @param sizes file sizes in bytes by path
  */
 export async function analyzeCheckpoint(plan: CheckpointPlan, open: FileOpener, sizes: ReadonlyMap<string, number>): Promise<CheckpointSummary> {
-  const ctx = new AnalysisContext(plan, open, sizes, (role) => roleLabel(role, COMMON_ROLE_NAMES, plan.convention));
+  // one caching source per file for this checkpoint: every reader's small reads become few file reads
+  const opened = new Map<string, ByteSource>();
+  const cachedOpen: FileOpener = (path) => {
+    let src = opened.get(path);
+    if (!src) opened.set(path, (src = cachingSource(open(path))));
+    return src;
+  };
+  const ctx = new AnalysisContext(plan, cachedOpen, sizes, (role) => roleLabel(role, COMMON_ROLE_NAMES, plan.convention));
   let part: ConventionPart;
   try {
     const convention = await conventionFor(ctx, plan);
