@@ -69,7 +69,7 @@ function toRow(e: CheckpointEntry, run: string): Row {
     globalStep: s?.position?.globalStep,
     files: s?.files.length ?? 0,
     size: s?.totalBytes ?? 0,
-    warnings: (s?.warnings.length ?? 0) + (s?.problems.length ?? 0) + (s?.safety?.verdict === 'dangerous' ? 1 : 0),
+    warnings: (s?.warnings.length ?? 0) + (s?.problems.length ?? 0) + (s?.safety?.mayRunCode ? 1 : 0),
     pending: !s,
   };
 }

@@ -158,7 +158,7 @@ function CardBody({ s }: { s: CheckpointSummary }) {
         </details>
       ) : null}
       {s.safety ? (
-        <details className="section" open={dangerous}>
+        <details className="section" open={s.safety.mayRunCode}>
           <summary>Safety: will torch.load(weights_only=True) accept it?</summary>
           <SafetyDetails safety={s.safety} />
         </details>

@@ -68,7 +68,7 @@ export class AnalysisContext {
       p = loadTorchFile(this.open(path)).then(
         (f) => {
           this.describe(path, {
-            format: f.format === 'zip' ? 'torch.save zip' : f.format === 'legacy' ? 'torch.save legacy (pre-1.6)' : 'pickle',
+            format: f.format === 'zip' ? 'torch.save zip' : f.format === 'legacy' ? 'torch.save legacy (pre-1.6)' : f.format === 'tar' ? 'torch.save tar (pre-0.4)' : 'pickle',
             pickleProtocol: f.main.result.protocol,
           });
           if (f.format === 'pickle') this.barePickle = true; // torch.load rejects a bare pickle: never "weights_only loads it"

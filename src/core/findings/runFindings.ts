@@ -168,7 +168,7 @@ function datasetFindings(run: Run, placement: RunPlacement, current: number | un
   return out;
 }
 
-/** Findings about the drop as a whole: interrupted saves, conflict copies, empty, unreadable and dangerous files. */
+/** Findings about the drop as a whole: interrupted saves, conflict copies, empty, unreadable and dangerous files, unreviewed imports. */
 function dropFindings(input: FindingsInput): Finding[] {
   const out: Finding[] = [];
   const withProgress = input.summaries.filter((s) => s.progress !== undefined && positionOf(s) !== undefined);
@@ -247,6 +247,21 @@ function dropFindings(input: FindingsInput): Finding[] {
       title: 'A file would run code when loaded',
       sentence: `${s.name} imports ${names.join(', ')}: torch.load(weights_only=False) would run it. Do not load it in Python; its harmless fields are shown here.`,
       evidence: s.safety.findings.filter((f) => f.verdict === 'dangerous').map((f) => `${f.file}${f.member ? ` (${f.member})` : ''}: ${f.opcode} ${f.name} at byte ${f.offset}${f.called ? ', called' : ''}`),
+      checkpoints: [s.id],
+    });
+  }
+
+  // 9. imports nobody reviewed: treat as code (never a neutral "safe")
+  for (const s of input.summaries) {
+    if (s.safety?.verdict !== 'unknown') continue;
+    const unknown = s.safety.findings.filter((f) => f.verdict === 'unknown');
+    const names = [...new Set(unknown.map((f) => f.name))];
+    out.push({
+      id: `unknown-imports:${s.id}`,
+      severity: 'warning',
+      title: 'A file may run code when loaded',
+      sentence: `${s.name} imports ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}, which ckptview has not reviewed: treat torch.load(weights_only=False) of it as running code. Load it only if you trust where it came from.`,
+      evidence: unknown.slice(0, 20).map((f) => `${f.file}${f.member ? ` (${f.member})` : ''}: ${f.opcode} ${f.name} at byte ${f.offset}${f.called ? ', called' : ''}`),
       checkpoints: [s.id],
     });
   }

@@ -1,15 +1,17 @@
 /**
  * Read the first bytes of the dropped files whose names do not tell what they are (`ckpt.t7`,
  * `model.pt.1`, `optimizer` with no extension), so that the planner recognises torch files by
- * content, not extension. One read of {@link SNIFF_BYTES} bytes per such file.
+ * content, not extension: anything `torch.load` could open (`safety/loadable.ts`) is planned and
+ * scanned. One read of {@link SNIFF_BYTES} bytes per such file.
  */
 import type { ByteSource } from '../bytes/byteSource';
+import { LOADABLE_HEAD_BYTES, looksLoadableByTorch } from '../safety/loadable';
 import { sniff, type SniffedKind } from '../torch/sniff';
 import type { DroppedFile } from './checkpointPlan';
 import { needsSniff } from './plan';
 
-/** Bytes read from the head of each file (enough for the zip and pickle signatures). */
-export const SNIFF_BYTES = 16;
+/** Bytes read from the head of each file: a tar header's worth, which covers the zip and pickle signatures too. */
+export const SNIFF_BYTES = LOADABLE_HEAD_BYTES;
 
 /**
  * What the first bytes of each file {@link needsSniff} picks say it is, by path. A file that
@@ -21,7 +23,10 @@ export async function sniffDrop(files: readonly DroppedFile[], open: (path: stri
     if (!needsSniff(f.path) || f.size === 0) continue;
     try {
       const src = open(f.path);
-      out.set(f.path, sniff(await src.read(0, Math.min(SNIFF_BYTES, src.size)), src.size));
+      const head = await src.read(0, Math.min(SNIFF_BYTES, src.size));
+      // what torch.load could open (zip, pre-0.4 tar, a pickle from any opcode) is planned as a torch file and scanned
+      const kind = sniff(head, src.size);
+      out.set(f.path, kind === 'zip' || kind === 'pickle' || !looksLoadableByTorch(head, src.size) ? kind : 'pickle');
     } catch {
       // unreadable: not planned as a checkpoint; nothing else depends on it
     }

@@ -13,13 +13,16 @@ export function notRepairable(reason: string): CheckpointSummary['repair'] {
 }
 
 /**
- * Repair eligibility of the file at `path`: refused for files that run code, plain pickles,
+ * Repair eligibility of the file at `path`: refused for files that run or may run code, plain pickles,
  * files that failed an integrity check, and files without a top-level `epoch` and `step`.
  */
 export function epochStepRepairOf(ctx: AnalysisContext, state: TorchFile, path: string): CheckpointSummary['repair'] {
   // the file's findings were collected when it was loaded
   if (ctx.findings.some((f) => f.file === path && f.verdict === 'dangerous')) {
     return notRepairable('this file would run code when loaded, so ckptview will not write a new copy of it');
+  }
+  if (ctx.findings.some((f) => f.file === path && f.verdict === 'unknown')) {
+    return notRepairable('this file imports names ckptview has not reviewed (it may run code when loaded), so ckptview will not write a new copy of it');
   }
   if (state.format === 'pickle') return notRepairable('this is a plain pickle, not a torch.save file; ckptview repairs torch.save files only');
   if (state.integrity.length) return notRepairable('the file failed an integrity check (see the problems above), and a repair would hide the damage');
