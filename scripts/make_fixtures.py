@@ -1727,6 +1727,9 @@ folder's weights file), `scheduler_last_epoch`, `scaler_scale`, `top_level_keys`
 | deepspeed/ds_broken_latest, ds_latest_only | `latest` naming a missing tag (global_step400; rank 1's shard also missing), and `latest` with no tag folder |
 | deepspeed/renamed, hf_with_deepspeed | a renamed mp_rank_00_model_states.pt (matched by `ds_version`); an HF Trainer checkpoint-300 holding DeepSpeed's latest and global_step300/ |
 | dcp/pytorch_model_fsdp_0 | torch.distributed.checkpoint: `.metadata` (stand-ins of torch 2.x's Metadata classes), two `.distcp` files, `model.0.weight` split by rows, `step`/`epoch` as torch.save blobs |
+| health/nan_checkpoint, nan_checkpoint_legacy | tensor health (`scripts/fixtures_health.py`), zip and legacy: NaN in model.0.weight and extras.half, all-zero model.2.bias, a negative Adam exp_avg_sq (state 1), state 2's moments transposed against model.2.weight, float64/16/bfloat16/int64 extras, a transposed view, an offset slice, a strided view (skipped); expected.json = numpy's counts, min, max, mean, RMS |
+| health/safetensors_model | model.safetensors with F32, F16, BF16, F8_E4M3, F8_E5M2 (bytes chosen by hand, decoded by the OCP OFP8 rules) and I64 tensors; numpy's statistics |
+| health/diff_* | checkpoint diff: diff_same_weights (identical model and optimizer, epoch 1 step 40 vs epoch 2 step 0), diff_one_layer / _legacy / _safetensors (b changes only 2.weight), diff_frozen_run ckpt_1..3 (layer 0 never changes); expected.json names the changed / frozen tensors |
 | bad/ | broken inputs made from enstack/last_checkpoint/training_state.pth: empty, truncated_half, truncated_tail_64, html_error_page (Google Drive quota page), bitflip_in_pickle (key string bit flipped: only the CRC-32 shows it, torch 1.13 loads it), bitflip_opcode_in_pickle (opcode byte flipped), lfs_pointer (Git LFS pointer), malicious_os_system (posix.system REDUCE next to epoch 1 / step 5), protocol6 (PROTO 6), protocol0_with_tensors (real torch.save(pickle_protocol=0): torch.load itself fails). `bad/expected.json` says what each must produce; `_torch_load_1_13` records what real torch.load raised |
 | hostile/ | hostile pickles built from raw opcodes; `hostile/expected.json` lists the globals each must flag. NEVER load these with Python |
 
@@ -1864,6 +1867,7 @@ def build_all(out: Path) -> Dict[str, Any]:
     summary.update(__import__("fixtures_research").build_research(out))  # mmengine, mmcv, fairseq, torchtune
     summary.update(__import__("fixtures_files").build_files(out))  # ultralytics, yolov5, timm, imagenet_example, torchscript, quantized, legacy_t7, generic_plain
     summary.update(__import__("fixtures_folders").build_folders(out))  # accelerate, kohya, deepspeed, dcp
+    summary.update(__import__("fixtures_health").build_health(out))  # health (tensor health and diff, issue 17)
     summary["bad"] = build_bad(out, out / "enstack" / "last_checkpoint" / "training_state.pth")
     summary["hostile"] = build_hostile(out, out / "torch_legacy_format" / "last_checkpoint" / "training_state.pth")
     (out / "README.md").write_text(README, encoding="utf-8")
