@@ -12,6 +12,7 @@ import type { CheckpointSummary } from '../conventions/summary';
 import { BY_CONTENT, type CheckpointPlan } from '../folder/checkpointPlan';
 import { COMMON_ROLE_NAMES } from '../folder/roles';
 import { safetySummary } from '../safety/scan';
+import { withRepairOffers } from '../repair/specKit';
 import type { ByteSource } from '../bytes/byteSource';
 import { cachingSource } from '../bytes/cachingSource';
 import { AnalysisContext, type FileOpener } from './context';
@@ -43,6 +44,7 @@ export async function analyzeCheckpoint(plan: CheckpointPlan, open: FileOpener, 
   try {
     const convention = await conventionFor(ctx, plan);
     part = convention ? await convention.read(ctx) : { kind: 'unreadable', repair: notRepairable('the checkpoint could not be read') };
+    if (convention?.repair && part.kind !== 'unreadable') part = { ...part, repair: await withRepairOffers(convention.repair, ctx, part) };
   } catch (e) {
     // readers record per-file problems themselves; this is the last line against a bug
     ctx.fail(plan.files[0]?.path ?? plan.id, e);

@@ -15,6 +15,7 @@
 import type { AnalysisContext } from '../analyze/context';
 import type { CheckpointClaim, FolderListing } from '../folder/checkpointPlan';
 import type { TorchFile } from '../torch/torchFile';
+import type { ConventionRepair } from '../repair/offers';
 import type { CheckpointSummary } from './summary';
 
 /** The convention-specific part of a summary (what `read` returns). */
@@ -43,5 +44,10 @@ export interface Convention {
    * `checkpoint_last`, else the furthest checkpoint.
    */
   pickResume?(checkpoints: readonly CheckpointSummary[]): CheckpointSummary | undefined;
+  /**
+   * Plans the repairs this convention offers (`summary.repair.offers`, listed by `read`) from its own
+   * folder's `repair.ts`; absent: no repairs beyond EnStack's epoch/step (`shared/repairEligibility.ts`).
+   */
+  readonly repair?: ConventionRepair;
 }
 

@@ -6,6 +6,7 @@
 import type { HfTrainerSummary } from './hfTrainer/readHfTrainer';
 import type { LightningSummary } from './lightning/readLightning';
 import type { SafetySummary } from '../safety/types';
+import type { RepairOffer } from '../repair/offers';
 
 export type { GlobalFinding, SafetySummary, SafetyVerdict } from '../safety/types';
 
@@ -211,6 +212,9 @@ export interface CheckpointSummary {
   readonly problems: FileProblem[];
   /** Things worth knowing that are not errors. */
   readonly warnings: string[];
-  /** Whether "mark epoch complete" applies, and why not when it does not. */
-  readonly repair: { readonly eligible: boolean; readonly reason: string; readonly file?: string };
+  /**
+   * Whether EnStack's "mark epoch complete" applies (and why not when it does not), plus the repairs
+   * the convention offers (`repair/offers.ts`), refused ones included with their reason.
+   */
+  readonly repair: { readonly eligible: boolean; readonly reason: string; readonly file?: string; readonly offers?: readonly RepairOffer[] };
 }

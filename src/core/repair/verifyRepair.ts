@@ -50,6 +50,18 @@ export async function verifyRepair(originalSrc: ByteSource, original: TorchFile,
   }
   if (!problems.length) checks.push(`epoch reads back as ${plan.newEpoch} and step as 0`);
 
+  await checkContainer(originalSrc, original, out, repaired, plan.shift, checks, problems);
+  return { ok: problems.length === 0, checks, problems };
+}
+
+/**
+ * The container checks shared by every pickle repair: every zip entry other than data.pkl keeps its
+ * name, CRC-32 and sizes, and its data sits at the original place (shifted by `shift` bytes after
+ * data.pkl, 64-byte alignment kept); small outputs get every CRC recomputed. Legacy files: the
+ * storage keys are unchanged and the storages follow the pickles `shift` bytes later.
+ * Appends to `checks` and `problems`; never throws.
+ */
+export async function checkContainer(originalSrc: ByteSource, original: TorchFile, out: ByteSource, repaired: TorchFile, shift: number, checks: string[], problems: string[]): Promise<void> {
   if (original.zip && repaired.zip) {
     const a = original.zip.index.entries;
     const b = repaired.zip.index.entries;
@@ -72,12 +84,12 @@ export async function verifyRepair(originalSrc: ByteSource, original: TorchFile,
           problems.push((err as Error).message);
           continue;
         }
-        const expected = a[i].localHeaderOffset > original.zip.dataPkl.localHeaderOffset ? oldData + plan.shift : oldData;
+        const expected = a[i].localHeaderOffset > original.zip.dataPkl.localHeaderOffset ? oldData + shift : oldData;
         if (newData !== expected) problems.push(`${a[i].name}: data moved to byte ${newData}, expected ${expected}`);
         else if (newData !== oldData) moved++;
         if (oldData % 64 === 0 && newData % 64 !== 0) problems.push(`${a[i].name}: data no longer 64-byte aligned`);
       }
-      checks.push(`${a.length - 1 === 1 ? 'the other entry keeps' : `all ${a.length - 1} other entries keep`} name, CRC-32 and size${moved ? `; ${moved} moved by ${plan.shift} bytes, alignment kept` : ''}`);
+      checks.push(`${a.length - 1 === 1 ? 'the other entry keeps' : `all ${a.length - 1} other entries keep`} name, CRC-32 and size${moved ? `; ${moved} moved by ${shift} bytes, alignment kept` : ''}`);
       if (out.size <= FULL_CRC_LIMIT) {
         for (const e of b) {
           try {
@@ -92,8 +104,7 @@ export async function verifyRepair(originalSrc: ByteSource, original: TorchFile,
   }
   if (original.legacy && repaired.legacy) {
     if (original.legacy.storageKeys.join() !== repaired.legacy.storageKeys.join()) problems.push('the legacy storage keys changed');
-    else if (repaired.legacy.storagesOffset !== original.legacy.storagesOffset + plan.shift) problems.push('the legacy storage records moved unexpectedly');
+    else if (repaired.legacy.storagesOffset !== original.legacy.storagesOffset + shift) problems.push('the legacy storage records moved unexpectedly');
     else checks.push(`the ${original.legacy.storageKeys.length} legacy storage records follow the pickles unchanged`);
   }
-  return { ok: problems.length === 0, checks, problems };
 }

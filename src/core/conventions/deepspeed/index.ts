@@ -18,6 +18,7 @@ import type { OptimizerSummary, SavedFact, TrainingPosition } from '../summary';
 import { deepspeedClaims } from './files';
 import { isDeepspeedStates, readModelStates, type ModelStates } from './modelStates';
 import { latestTarget, tagPresent } from './latest';
+import { deepspeedRepair } from './repair';
 
 const base = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 
@@ -109,7 +110,7 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
     optimizer,
     scheduler,
     model,
-    repair: notRepairable('DeepSpeed checkpoints are not edited here (rewriting latest to an existing tag comes later)'),
+    repair: notRepairable('DeepSpeed resumes from the tag latest names; only latest is edited (from a complete tag folder that latest does not name)'),
   };
 }
 
@@ -117,6 +118,7 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
 export const deepspeed: Convention = {
   id: 'deepspeed',
   label: 'DeepSpeed',
+  repair: deepspeedRepair,
   roles: { 'model-states': 'DeepSpeed model states', 'optim-states': 'ZeRO optimizer shard', 'deepspeed-latest': 'DeepSpeed latest tag', 'deepspeed-state': 'DeepSpeed state' },
   claimFolder: deepspeedClaims,
   matches: (file) => isDeepspeedStates(file.value),

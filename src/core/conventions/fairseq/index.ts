@@ -15,6 +15,7 @@ import { notRepairable } from '../shared/repairEligibility';
 import { summarizeOptimizer } from '../stateDicts';
 import type { SavedFact, SavedMetric, TrainingPosition } from '../summary';
 import { fairseqName, isFairseqCheckpoint, readFairseqState, type FairseqState } from './readState';
+import { fairseqRepair } from './repair';
 
 /** fairseq's position in the shared model (epochs from 1, steps = batches of the iterator). */
 export function fairseqPosition(s: FairseqState, hasOptimizer: boolean): TrainingPosition {
@@ -90,7 +91,7 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
     optimizer,
     model: summarizeStateDict(path, root),
     bestMetric: s.best !== undefined ? { name: metricName, value: s.best } : undefined,
-    repair: notRepairable('marking an epoch complete in fairseq means train_iterator.epoch = E + 1 and iterations_in_epoch = 0; ckptview does not write fairseq files yet'),
+    repair: notRepairable('fairseq resumes from extra_state.train_iterator (epoch, iterations_in_epoch), not an epoch/step pair'),
   };
 }
 
@@ -98,6 +99,7 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
 export const fairseq: Convention = {
   id: 'fairseq',
   label: 'fairseq',
+  repair: fairseqRepair,
   matches: (file) => isFairseqCheckpoint(file.value),
   read,
 };

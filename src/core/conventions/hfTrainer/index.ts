@@ -15,6 +15,7 @@ import type { TrainingPosition, TrainingProgress } from '../summary';
 import { hfFacts } from './facts';
 import { readHfTrainer, type HfTrainerSummary } from './readHfTrainer';
 import { batchesPerEpochOf, updateStepsRule, type UpdateStepsRule } from './updateStepsRule';
+import { hfTrainerRepair } from './repair';
 
 const WEIGHT_FILES = ['model.safetensors', 'pytorch_model.bin', 'adapter_model.safetensors', 'adapter_model.bin'];
 
@@ -176,6 +177,7 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
 export const hfTrainer: Convention = {
   id: 'hf-trainer',
   label: 'HF Trainer',
+  repair: hfTrainerRepair,
   claimFolder(folder: FolderListing): CheckpointClaim[] {
     if (!folder.names.includes('trainer_state.json')) return [];
     const dir = folder.dir;

@@ -15,6 +15,7 @@ import type { Convention, ConventionPart } from '../convention';
 import { notRepairable } from '../shared/repairEligibility';
 import type { SavedFact, TrainingPosition } from '../summary';
 import { checkKohyaSteps, kohyaFolderName, kohyaTrainState } from './trainState';
+import { kohyaRepair } from './repair';
 
 function claimFolder(folder: FolderListing): CheckpointClaim[] {
   const { names, claimed, dir } = folder;
@@ -79,7 +80,7 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
     scheduler: s.scheduler,
     scaler: s.scaler,
     model: s.model,
-    repair: notRepairable(check.restarted ? `set current_step to ${check.expectedStep} in train_state.json (current_epoch x steps per epoch); repairs come in a later version` : 'kohya resumes from current_step in train_state.json; nothing to mark'),
+    repair: notRepairable('kohya resumes from current_step in train_state.json; nothing to mark'),
   };
 }
 
@@ -87,6 +88,7 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
 export const kohya: Convention = {
   id: 'kohya',
   label: 'kohya sd-scripts',
+  repair: kohyaRepair,
   roles: { ...ACCELERATE_ROLES, 'train-state': 'kohya train state' },
   claimFolder,
   read,

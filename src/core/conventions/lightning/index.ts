@@ -9,6 +9,7 @@ import type { Convention, ConventionPart } from '../convention';
 import { notRepairable } from '../shared/repairEligibility';
 import type { TrainingPosition, TrainingProgress } from '../summary';
 import { isLightningCheckpoint, readLightning, type LightningSummary } from './readLightning';
+import { lightningRepair } from './repair';
 
 /** Lightning's counters as the display progress; epochs stay 0-based as Lightning saves them. */
 export function lightningProgress(l: LightningSummary): TrainingProgress | undefined {
@@ -81,6 +82,7 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
 export const lightning: Convention = {
   id: 'lightning',
   label: 'Lightning',
+  repair: lightningRepair,
   matches: (file) => isLightningCheckpoint(file.value),
   read,
 };

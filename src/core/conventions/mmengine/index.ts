@@ -20,6 +20,7 @@ import { summarizeOptimizer } from '../stateDicts';
 import type { SavedFact, SavedMetric } from '../summary';
 import { mmPosition } from './position';
 import { bestScores, isMmCheckpoint, readMmMeta, savedBy } from './readMeta';
+import { mmengineRepair } from './repair';
 
 /** Largest `last_checkpoint` text read, in bytes (it holds one path). */
 const MAX_POINTER_BYTES = 64 * 1024;
@@ -119,6 +120,7 @@ async function readPointer(ctx: AnalysisContext): Promise<ConventionPart> {
 export const mmengine: Convention = {
   id: 'mmengine',
   label: 'MMEngine',
+  repair: mmengineRepair,
   roles: { 'last-checkpoint': 'last_checkpoint pointer' },
   claimFolder(folder: FolderListing): CheckpointClaim[] {
     if (!folder.names.includes('last_checkpoint') || folder.claimed.has('last_checkpoint') || folder.sniffed.get('last_checkpoint') === 'zip' || folder.sniffed.get('last_checkpoint') === 'pickle') return [];

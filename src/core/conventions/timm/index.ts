@@ -16,6 +16,7 @@ import { summarizeOptimizer, summarizeScaler } from '../stateDicts';
 import type { SavedFact, SavedMetric } from '../summary';
 import { timmFileKind } from './fileName';
 import { timmPosition, timmResumeEpoch } from './position';
+import { timmRepair } from './repair';
 
 /** `args` attributes shown as facts. */
 const ARGS_FACTS = ['model', 'epochs', 'batch_size', 'lr', 'opt', 'sched', 'eval_metric', 'recovery_interval', 'data_dir', 'dataset'];
@@ -71,7 +72,7 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
     optimizer,
     scaler: await summarizeScaler(src, state, dictGet(root, 'amp_scaler')),
     model: weights.length ? { ...summarizeTensors(`${path} › state_dict`, weights), architecture: arch?.kind === 'str' ? arch.value : undefined } : undefined,
-    repair: notRepairable('timm derives the LR schedule from epoch at resume; editing epoch is a later feature'),
+    repair: notRepairable('timm resumes from epoch alone; set epoch instead of an epoch/step pair'),
   };
 }
 
@@ -79,6 +80,7 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
 export const timm: Convention = {
   id: 'timm',
   label: 'timm',
+  repair: timmRepair,
   matches: (file) => isTimmCheckpoint(file.value),
   read,
 };

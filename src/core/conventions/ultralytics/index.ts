@@ -19,6 +19,7 @@ import { summarizeOptimizer } from '../stateDicts';
 import type { ModelSummary, SavedFact, SavedMetric } from '../summary';
 import { ultralyticsFlavor, type UltralyticsFlavor } from './detect';
 import { ultralyticsPosition } from './position';
+import { ultralyticsRepair } from './repair';
 
 /** `train_args` keys shown as facts (the resume replaces all settings but imgsz, batch, device, close_mosaic). */
 const TRAIN_ARGS_FACTS = ['epochs', 'imgsz', 'batch', 'model', 'data', 'task', 'patience', 'close_mosaic', 'resume'];
@@ -120,6 +121,7 @@ async function read(ctx: AnalysisContext): Promise<ConventionPart> {
 export const ultralytics: Convention = {
   id: 'ultralytics',
   label: 'Ultralytics',
+  repair: ultralyticsRepair,
   matches: (file) => ultralyticsFlavor(file.value) !== undefined,
   read,
 };
