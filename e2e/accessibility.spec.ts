@@ -15,6 +15,8 @@ async function seriousViolations(page: Page): Promise<string[]> {
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`main views have no serious violations (${scheme})`, async ({ page }) => {
+    // four full-page axe runs: about 30 s on a quiet 2-core machine, twice that under load
+    test.setTimeout(180_000);
     await page.emulateMedia({ colorScheme: scheme });
     await page.goto('./');
     expect(await seriousViolations(page)).toEqual([]);

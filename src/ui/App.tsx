@@ -1,4 +1,7 @@
-/** The page: header with controls, findings, chart, the table, and the selected checkpoint's detail view. */
+/**
+ * The page: header with controls, then (in reading order, which a phone shows as one column) each
+ * run's verdict, the findings, the table, the selected checkpoint's detail view and the chart.
+ */
 import { useCheckpoints } from '../store/checkpointStore';
 import { CheckpointTable } from './CheckpointTable';
 import { DropTarget } from './DropTarget';
@@ -50,17 +53,19 @@ export function App() {
           <EmptyState />
         ) : (
           <div className="layout">
-            <div className="col-wide">
+            <div className="area-verdicts">
               <RunVerdicts />
             </div>
-            <div className="col-wide">
+            <div className="area-findings">
+              <FindingsPanel />
+            </div>
+            <div className="area-table">
               <CheckpointTable />
             </div>
-            <div className="col-main">
+            <div className="area-card">
               {selected ? <StatusCard key={selected.id} entry={selected} onRemove={shared ? undefined : () => remove(selected.id)} /> : null}
             </div>
-            <div className="col-side">
-              <FindingsPanel />
+            <div className="area-chart">
               <HistoryChart />
             </div>
           </div>
