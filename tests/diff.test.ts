@@ -85,3 +85,31 @@ describe('checkpoint diff', () => {
     for (const d of r.diffs) expect(d.tensors.filter((t) => t.role === 'model' && t.status === 'changed').map((t) => t.name)).toEqual(['model.2.weight', 'model.2.bias']);
   });
 });
+
+describe('ckptview health / diff (in-process CLI)', () => {
+  const run = async (argv: string[]): Promise<{ code: number; out: string }> => {
+    const { runCli } = await import('../src/cli/runCli');
+    const out: string[] = [];
+    const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => out.push(l) });
+    return { code, out: out.join('\n') };
+  };
+
+  it('health names the NaN tensors and exits 1', async () => {
+    const r = await run(['health', join(DIR, 'nan_checkpoint')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('[error] 2 tensors contain NaN. 2 tensors contain NaN: model.0.weight, extras.half.');
+    expect(r.out).toContain('23 tensors read, 1 skipped, 752 B of tensor data');
+  });
+
+  it('diff of a pair with one changed layer lists it (exit 1: its optimizer did not change); a save without new weights exits 1', async () => {
+    const one = await run(['diff', join(DIR, 'diff_one_layer', 'a'), join(DIR, 'diff_one_layer', 'b')]);
+    expect(one.code).toBe(1);
+    expect(one.out).toContain('[warning] Optimizer state unchanged.');
+    expect(one.out).not.toContain('Model weights identical');
+    expect(one.out).toMatch(/changed\s+model\.2\.weight\s+\[zip CRC-32\]/);
+    expect(one.out).toContain('tensors: 15 identical, 1 changed');
+    const same = await run(['diff', join(DIR, 'diff_same_weights', 'epoch_1'), join(DIR, 'diff_same_weights', 'epoch_2')]);
+    expect(same.code).toBe(1);
+    expect(same.out).toContain('[error] Model weights identical to epoch_1/checkpoint.pth.');
+  });
+});

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { CliError, EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './io';
 import { USAGE } from './usage';
+import { SET_OPTIONS } from './setOptions';
 
 /** Set by the CLI build (vite.cli.config.ts) to package.json's version; undefined under tsx. */
 declare const __CKPTVIEW_VERSION__: string | undefined;
@@ -59,6 +60,32 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         if (positionals.length > 1) throw new CliError(EXIT.badInput, `mark-complete: give one checkpoint folder or file, not ${positionals.length}.`);
         const { markCompleteCommand } = await import('./markCompleteCommand');
         return await markCompleteCommand({ target: positionals[0], epoch: values.epoch, force: values.force === true, copyBackup: values['copy-backup'] === true, stats: values.stats === true }, io);
+      }
+      case 'health': {
+        const { values, positionals } = parseArgs({ args: [...rest], allowPositionals: true, options: { json: { type: 'boolean', default: false }, tensors: { type: 'boolean', default: false }, stats: { type: 'boolean', default: false } } });
+        const { healthCommand } = await import('./healthCommand');
+        return await healthCommand({ paths: positionals, json: values.json === true, tensors: values.tensors === true, stats: values.stats === true }, io);
+      }
+      case 'diff': {
+        const { values, positionals } = parseArgs({ args: [...rest], allowPositionals: true, options: { json: { type: 'boolean', default: false }, all: { type: 'boolean', default: false } } });
+        const { diffCommand } = await import('./diffCommand');
+        return await diffCommand({ paths: positionals, json: values.json === true, all: values.all === true }, io);
+      }
+      case 'set': {
+        const { values, positionals } = parseArgs({
+          args: [...rest],
+          allowPositionals: true,
+          options: {
+            ...Object.fromEntries(SET_OPTIONS.map((k) => [k, { type: 'string' as const }])),
+            force: { type: 'boolean', default: false },
+            'copy-backup': { type: 'boolean', default: false },
+          },
+        });
+        if (positionals.length > 1) throw new CliError(EXIT.badInput, `set: give one checkpoint folder or file, not ${positionals.length}.`);
+        const given = SET_OPTIONS.filter((k) => typeof values[k] === 'string');
+        if (given.length !== 1) throw new CliError(EXIT.badInput, `set: give exactly one of ${SET_OPTIONS.map((k) => `--${k}`).join(', ')}.`);
+        const { offerCommand } = await import('./setCommand');
+        return await offerCommand({ verb: 'set', target: positionals[0], option: `--${given[0]}`, value: String(values[given[0]]), force: values.force === true, copyBackup: values['copy-backup'] === true }, io);
       }
       case '--version':
       case '-v':

@@ -22,11 +22,26 @@ Usage:
                      under the backup name via a hard link, falling back to a copy)
       --stats        print bytes read and time taken to stderr
 
+  ckptview health <folder-or-files...> [--json] [--tensors] [--stats]
+      Read every tensor (in 4 MiB chunks) of each checkpoint's torch.save and safetensors files:
+      NaN, +Inf, -Inf, zeros, min, max, mean, RMS per tensor; findings for NaN / Inf tensors,
+      all-zero weights, negative optimizer exp_avg_sq and optimizer states shaped unlike their
+      parameter. Exit 1 when something is wrong.
+      --tensors  list every tensor (default: only the ones with a problem or not read)
+
+  ckptview diff <A> <B> [--json] [--all]
+  ckptview diff <run-folder> | <A> <B> <C>...
+      Counters, metrics and hyper-parameters side by side; tensors identical / changed / missing
+      (torch.save zips: from the CRC-32 records, reading no tensor bytes; others hashed). Findings:
+      weights a save did not write, an unchanged optimizer, layers frozen across a run.
+      Exit 1 when a finding needs attention.
+      --all      list equal fields and identical tensors too
+
   ckptview --help | --version
 
 Exit codes:
   0  done; nothing needs attention
-  1  inspect: a warning or error finding, or a pickle that would run code when loaded;
+  1  inspect, health, diff: a warning or error finding; inspect: or a pickle that would run code when loaded;
      mark-complete: verification or writing failed (nothing was changed)
   2  bad input: a path that does not exist, nothing to read, a bad option, or a file that
      could not be read (the message names the file)

@@ -16,10 +16,12 @@ export interface HealthInput {
   readonly src: ByteSource;
 }
 
-/** True for file names whose tensors the scan reads (torch.save files and safetensors). */
-export function isTensorFile(path: string, role?: string, format?: string): boolean {
-  if (format !== undefined) return format.startsWith('torch.save') || format === 'safetensors';
-  return /\.(pth|pt|bin|ckpt|safetensors|tar|t7)$/i.test(path) || role === 'training state' || role === 'model weights';
+/**
+ * True for a checkpoint file whose tensors the scan and the diff read: a summary's file with format
+ * `torch.save zip`, `torch.save legacy (pre-1.6)` or `safetensors` (`conventions/summary.ts` FileSummary).
+ */
+export function isTensorFile(f: { readonly format?: string }): boolean {
+  return f.format === 'torch.save zip' || f.format?.startsWith('torch.save legacy') === true || f.format === 'safetensors';
 }
 
 function statsOf(a: StatsAccumulator): Pick<TensorHealth, 'nan' | 'posInf' | 'negInf' | 'zeros' | 'min' | 'max' | 'mean' | 'rms'> {
