@@ -82,10 +82,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
           },
         });
         if (positionals.length > 1) throw new CliError(EXIT.badInput, `set: give one checkpoint folder or file, not ${positionals.length}.`);
-        const given = SET_OPTIONS.filter((k) => typeof values[k] === 'string');
+        const given = SET_OPTIONS.filter((k) => typeof (values as Record<string, unknown>)[k] === 'string');
         if (given.length !== 1) throw new CliError(EXIT.badInput, `set: give exactly one of ${SET_OPTIONS.map((k) => `--${k}`).join(', ')}.`);
         const { offerCommand } = await import('./setCommand');
-        return await offerCommand({ verb: 'set', target: positionals[0], option: `--${given[0]}`, value: String(values[given[0]]), force: values.force === true, copyBackup: values['copy-backup'] === true }, io);
+        return await offerCommand({ verb: 'set', target: positionals[0], option: `--${given[0]}`, value: String((values as Record<string, unknown>)[given[0]]), force: values.force === true, copyBackup: values['copy-backup'] === true }, io);
       }
       case '--version':
       case '-v':

@@ -37,6 +37,18 @@ Usage:
       Exit 1 when a finding needs attention.
       --all      list equal fields and identical tensors too
 
+  ckptview set <checkpoint-file-or-folder> --<field> <value> [--force] [--copy-backup]
+      Run a repair the checkpoint's trainer offers (inspect --json lists them under repair.offers):
+        --epochs N              Ultralytics last.pt: raise train_args.epochs (train more epochs)
+        --current-step N        kohya *-state folder: train_state.json current_step
+        --latest TAG            DeepSpeed: point latest at a complete tag folder
+        --last-checkpoint NAME  MMEngine: point last_checkpoint at a complete .pth of the folder
+        --epoch N               timm: the saved epoch
+        --best-model-checkpoint null   HF Trainer: clear a best_model_checkpoint naming a missing folder
+      Verified by re-reading before anything is written; each changed file is replaced atomically
+      and its original kept as <name>.backup. mark-complete also runs the trainers' own
+      mark-complete repairs (HF Trainer, Lightning, fairseq) on files that are not EnStack states.
+
   ckptview --help | --version
 
 Exit codes:

@@ -29,7 +29,15 @@ export interface WriteOptions {
   readonly force: boolean;
   /** Always write the backup as a byte copy instead of a hard link to the original. */
   readonly copyBackup: boolean;
+  /**
+   * Check the written temp file (path on disk) before it replaces the original; throws when it does
+   * not read back as planned. Default: the epoch/step read-back of mark-complete.
+   */
+  readonly readBack?: (tempPath: string) => Promise<void>;
 }
+
+/** What {@link writeRepairedFile} writes: segments of the original and the output size in bytes. */
+export type WritableRepair = Pick<RepairPlan, 'segments' | 'size'> & Partial<Pick<RepairPlan, 'newEpoch'>>;
 
 /** What was written. */
 export interface WriteResult {
@@ -77,7 +85,7 @@ async function flush(path: string): Promise<void> {
 }
 
 /** Read the written file back through the core: it must parse and hold the planned epoch and step 0. */
-async function readBack(path: string, name: string, plan: RepairPlan): Promise<void> {
+async function readBack(path: string, name: string, plan: WritableRepair): Promise<void> {
   const f = await openFileSource(path, name);
   try {
     if (f.size !== plan.size) throw new Error(`the written file has ${f.size} bytes, not the planned ${plan.size}`);
@@ -99,7 +107,7 @@ async function readBack(path: string, name: string, plan: RepairPlan): Promise<v
  * @throws Error when the backup exists and `force` is not set, or any file operation fails; the
  *         original is then unchanged and no temp file is left behind
  */
-export async function writeRepairedFile(path: string, src: ByteSource, plan: RepairPlan, o: WriteOptions): Promise<WriteResult> {
+export async function writeRepairedFile(path: string, src: ByteSource, plan: WritableRepair, o: WriteOptions): Promise<WriteResult> {
   const dir = dirname(path);
   const base = basename(path);
   const backupPath = backupPathOf(path);
@@ -135,7 +143,8 @@ export async function writeRepairedFile(path: string, src: ByteSource, plan: Rep
       await flush(tmp);
       lap('sync');
     }
-    await readBack(tmp, src.name, plan);
+    if (o.readBack) await o.readBack(tmp);
+    else await readBack(tmp, src.name, plan);
     lap('readBack');
     if (!o.copyBackup) {
       try {
