@@ -4,7 +4,8 @@
  * `training_state.pth.backup`), as a byte patch of the two numbers that is verified by re-parsing
  * before anything on disk changes (`src/core/repair`). N defaults to the saved epoch.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { countingSource, type ByteSource } from '../core/bytes/byteSource';
 import { torchFileFindings } from '../core/analyze/context';
 import { hasEpochAndStep, readEnstackState } from '../core/conventions/enstack/state';
@@ -17,7 +18,7 @@ import { loadTorchFile } from '../core/torch/loadTorchFile';
 import { openFileSource, type NodeFileSource } from '../node/fileSource';
 import { CliError, EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './io';
-import { resolveStateFile } from './resolveStateFile';
+import { resolveStateFile, STATE_FILE } from './resolveStateFile';
 import { backupPathOf, writeRepairedFile, type WriteResult } from './writeRepairedFile';
 
 /** Options of the mark-complete command. */
@@ -29,6 +30,15 @@ export interface MarkCompleteOptions {
   readonly copyBackup: boolean;
   /** Print bytes read (planning and verification) and elapsed time to stderr. */
   readonly stats: boolean;
+}
+
+/** True for an existing folder without `training_state.pth` (an HF Trainer checkpoint-N/, a Lightning folder...). */
+function isFolderWithoutState(target: string): boolean {
+  try {
+    return statSync(target).isDirectory() && !existsSync(join(target, STATE_FILE));
+  } catch {
+    return false;
+  }
 }
 
 /** A core error as the page's problem list words it: `file (member): message`. */
@@ -54,6 +64,10 @@ async function parse(src: ByteSource): Promise<TorchFile> {
 export async function markCompleteCommand(o: MarkCompleteOptions, io: CliIo): Promise<ExitCode> {
   if (!o.target) throw new CliError(EXIT.badInput, 'mark-complete: give a checkpoint folder or its training_state.pth.');
   const started = performance.now();
+  const delegate = (): Promise<ExitCode> =>
+    import('./setCommand').then(({ offerCommand }) => offerCommand({ verb: 'mark-complete', target: o.target, option: o.epoch !== undefined ? '--epoch' : undefined, value: o.epoch, force: o.force, copyBackup: o.copyBackup }, io));
+  // not an EnStack training_state.pth: the trainer's own mark-complete repair (HF Trainer, Lightning, fairseq)
+  if (isFolderWithoutState(o.target)) return delegate();
   const path = resolveStateFile(o.target);
   // a symlinked training_state.pth: repair the file it points to and keep the link
   const real = realpathSync(path);
@@ -67,7 +81,7 @@ export async function markCompleteCommand(o: MarkCompleteOptions, io: CliIo): Pr
     const { source, stats } = countingSource(file);
     const torch = await parse(source);
     if (torch.integrity.length) throw new CliError(EXIT.badInput, `${problemLine(torch.integrity[0], path)} Not repaired: a repair would hide the damage.`);
-    if (!hasEpochAndStep(torch.value)) throw new CliError(EXIT.badInput, `${path}: this file has no top-level epoch and step to repair.`);
+    if (!hasEpochAndStep(torch.value)) return await delegate();
     const before = (await readEnstackState(source, torch)).progress!;
     let epoch = before.epoch;
     if (o.epoch !== undefined) {

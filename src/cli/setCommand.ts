@@ -45,7 +45,8 @@ function candidates(summaries: readonly CheckpointSummary[], o: OfferCommandOpti
   const open = fits.filter(({ offer }) => !offer.refusal);
   // a choice (`--latest global_step200`) picks the checkpoint that offers that value
   const chosen = o.value !== undefined ? open.filter(({ offer }) => offer.input?.kind !== 'choice' || offer.input.choices?.includes(o.value!.trim())) : open;
-  return { open: chosen.length ? chosen : open, refused: fits.filter(({ offer }) => offer.refusal) };
+  const refused = all.filter(({ offer }) => offer.refusal && offer.verb === o.verb && (o.option === undefined || !offer.input || offer.input.option === o.option));
+  return { open: chosen.length ? chosen : open, refused };
 }
 
 /** Read the written temp file back: same size, the new bytes where they belong, and (pickles) it parses. */
