@@ -94,7 +94,7 @@ test('100 checkpoint folders fill the table', async ({ page }) => {
   await page.goto('./');
   await chooseFolder(page, root);
   const table = page.getByTestId('checkpoint-table');
-  await expect(table.locator('tbody tr')).toHaveCount(100);
+  await expect(table.locator('tbody tr')).toHaveCount(100, { timeout: 30_000 });
   await expect(table.locator('td[data-col="status"]', { hasText: 'reading' })).toHaveCount(0, { timeout: 30_000 });
   // the page stayed responsive: it still answers input while and after reading
   await page.getByLabel('Filter checkpoints').fill('checkpoint_099');

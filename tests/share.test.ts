@@ -74,3 +74,17 @@ describe('share snapshot', () => {
     expect(() => decodeSnapshot('#s=')).toThrow(/damaged|cut short/);
   });
 });
+
+describe('runs in a link without paths', () => {
+  test('two runs stay two runs under anonymous names; findings are computed per run as before', async () => {
+    const { analyzeRuns } = await import('../src/core/findings/runFindings');
+    const a = (await analyzeFolder(join(OWN, 'enstack'))).summaries.map((s) => ({ ...s, id: `a/${s.id}`, path: `a/${s.path}` }));
+    const b = (await analyzeFolder(join(OWN, 'enstack_run'))).summaries.map((s) => ({ ...s, id: `b/${s.id}`, path: `b/${s.path}` }));
+    const local = analyzeRuns({ summaries: [...a, ...b], otherFolders: [], files: [] });
+    const shared = decodeSnapshot(encodeSnapshot(makeSnapshot([...a, ...b], [], {}, false)));
+    const back = analyzeRuns({ summaries: shared.summaries, otherFolders: [], files: [] });
+    expect(back.runs.map((r) => r.run.label)).toEqual(['run 1', 'run 2']);
+    expect(back.runs.map((r) => r.verdict.happens)).toEqual(local.runs.map((r) => r.verdict.happens));
+    expect(back.findings.filter((f) => f.id.startsWith('lost-epoch-end')).length).toBe(2);
+  });
+});

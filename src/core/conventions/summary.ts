@@ -178,6 +178,11 @@ export interface CheckpointSummary {
   readonly name: string;
   /** Folder path relative to what was dropped ('' for the root). */
   readonly path: string;
+  /**
+   * The run folder as a share link without paths keeps it (a label without slashes); absent: the
+   * run folder is derived from `path` (`runs/groupRuns.ts`).
+   */
+  readonly runFolder?: string;
   readonly kind: CheckpointKind;
   /** Hugging Face Trainer details (kind `hf-trainer`). */
   readonly hf?: HfTrainerSummary;

@@ -23,7 +23,8 @@ export interface Run {
 }
 
 /** The run folder of a checkpoint: the parent of a checkpoint folder, or the folder of a single-file checkpoint. */
-export function runFolderOf(s: Pick<CheckpointSummary, 'id' | 'path'>): string {
+export function runFolderOf(s: Pick<CheckpointSummary, 'id' | 'path' | 'runFolder'>): string {
+  if (s.runFolder !== undefined) return s.runFolder;
   return s.id === s.path ? dirOf(s.path) : s.path;
 }
 
@@ -49,7 +50,7 @@ function labels(folders: string[]): Map<string, string> {
  * Group summaries into runs, in the order their first checkpoint appears. Unreadable and not-read
  * checkpoints join the run of their folder's readable convention when there is one, else their own run.
  */
-export function groupRuns(summaries: readonly Pick<CheckpointSummary, 'id' | 'path' | 'kind'>[]): Run[] {
+export function groupRuns(summaries: readonly Pick<CheckpointSummary, 'id' | 'path' | 'kind' | 'runFolder'>[]): Run[] {
   const byId = new Map<string, { folder: string; convention: string; ids: string[] }>();
   const readableIn = new Map<string, string>();
   const unclaimed = (kind: string): boolean => kind === 'unreadable' || kind === NOT_READ;

@@ -7,8 +7,11 @@
 import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
 import type { CheckpointSummary } from '../conventions/summary';
 import type { OtherFolder } from '../folder/plan';
+import { groupRuns } from '../runs/groupRuns';
 import type { EventFileScalars } from '../tensorboard/eventFile';
 import { classifyGlobal } from '../safety/globalLists';
+import type { HealthSummary } from '../health/types';
+import type { DiffSummary } from '../diff/types';
 
 /** `module.name` back into module and name (the name is the last dotted part). */
 function splitName(q: string): [string, string] {
@@ -33,6 +36,10 @@ export interface Snapshot {
   readonly scalars: Record<string, EventFileScalars>;
   /** Whether folder paths were included (else only names). */
   readonly paths: boolean;
+  /** Tensor health scans made before sharing: counts and findings, never tensor values. */
+  readonly health?: HealthSummary[];
+  /** Checkpoint diffs made before sharing: fields, counts, changed tensor names, findings. */
+  readonly diffs?: DiffSummary[];
 }
 
 const base = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
@@ -111,21 +118,28 @@ function nameIds(summaries: readonly CheckpointSummary[]): Map<string, string> {
 }
 
 /**
- * Build a snapshot of what is loaded. Without `paths`, no folder path survives: ids become names,
+ * Build a snapshot of what is loaded, with the summaries of any health scans and diffs made
+ * (`tensors`). Without `paths`, no folder path survives: ids become names,
  * file paths their base names, and every path-like text (a best_model_path, an output_dir, a
  * Colab Drive path in a message) its last part.
  */
-export function makeSnapshot(summaries: readonly CheckpointSummary[], otherFolders: readonly OtherFolder[], scalars: Readonly<Record<string, EventFileScalars>>, paths: boolean, now = new Date()): Snapshot {
+export function makeSnapshot(summaries: readonly CheckpointSummary[], otherFolders: readonly OtherFolder[], scalars: Readonly<Record<string, EventFileScalars>>, paths: boolean, now = new Date(), tensors: { health?: HealthSummary[]; diffs?: DiffSummary[] } = {}): Snapshot {
   const ids = nameIds(summaries);
+  // without paths, runs stay apart under anonymous names (a run folder's name may be a user name)
+  const runOf = new Map(groupRuns(summaries).flatMap((r, i) => r.checkpointIds.map((c) => [c, `run ${i + 1}`] as const)));
+  const id = (x: string): string => (paths ? x : (ids.get(x) ?? base(x)));
+  const scrub = <T>(v: T): T => (paths ? v : scrubDeep(v));
   return {
     v: SNAPSHOT_VERSION,
     created: now.toISOString(),
-    summaries: summaries.map((s) => (paths ? slim(s, true) : { ...scrubDeep(slim(s, false)), id: ids.get(s.id) as string, name: s.name })),
+    summaries: summaries.map((s) => (paths ? slim(s, true) : { ...scrubDeep(slim(s, false)), id: ids.get(s.id) as string, name: s.name, runFolder: runOf.get(s.id) })),
     otherFolders: otherFolders.map((o) => ({ path: paths ? o.path : base(o.path), files: o.files })),
     scalars: Object.fromEntries(
       Object.entries(scalars).map(([k, v]) => [paths ? k : base(k), { ...v, series: Object.fromEntries(Object.entries(v.series).map(([t, pts]) => [t, thin(pts)])) }]),
     ),
     paths,
+    ...(tensors.health?.length ? { health: tensors.health.map((h) => ({ ...scrub(h), checkpoint: id(h.checkpoint), findings: h.findings.map((f) => ({ ...scrub(f), checkpoints: f.checkpoints.map(id) })) })) } : {}),
+    ...(tensors.diffs?.length ? { diffs: tensors.diffs.map((d) => ({ ...scrub(d), a: id(d.a), b: id(d.b), findings: d.findings.map((f) => ({ ...scrub(f), checkpoints: f.checkpoints.map(id) })) })) } : {}),
   };
 }
 
