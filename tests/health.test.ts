@@ -129,3 +129,17 @@ describe('health scan', () => {
     expect(r.files[0].tensors.some((t) => t.status === 'stopped')).toBe(true);
   });
 });
+
+describe('share link', () => {
+  it('carries the health summary (counts, findings) without tensor values, ids and paths scrubbed', async () => {
+    const { makeSnapshot, encodeSnapshot, decodeSnapshot } = await import('../src/core/share/snapshot');
+    const { summarizeHealth } = await import('../src/core/health/types');
+    const r = await checkHealth([{ path: 'runs/x/nan_checkpoint/checkpoint.pth', src: source('nan_checkpoint/checkpoint.pth') }], { checkpoint: 'runs/x/nan_checkpoint' });
+    const snap = decodeSnapshot(encodeSnapshot(makeSnapshot([], [], {}, false, new Date(0), { health: [summarizeHealth('runs/x/nan_checkpoint', r)] })));
+    const h = snap.health![0];
+    expect(h).toMatchObject({ checkpoint: 'nan_checkpoint', tensorsRead: 23, tensorsSkipped: 1, nanTensors: 2, infTensors: 2, complete: true });
+    expect(h.findings.map((f) => f.title)).toEqual(r.findings.map((f) => f.title));
+    expect(JSON.stringify(h)).not.toContain('runs/x');
+    expect(JSON.stringify(h)).not.toContain('0.3353649973869324'); // model.0.weight's max: never in a link
+  });
+});

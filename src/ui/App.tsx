@@ -4,6 +4,7 @@
  */
 import { useCheckpoints } from '../store/checkpointStore';
 import { CheckpointTable } from './CheckpointTable';
+import { DiffPanel } from './DiffPanel';
 import { DropTarget } from './DropTarget';
 import { EmptyState } from './EmptyState';
 import { FindingsPanel } from './FindingsPanel';
@@ -64,6 +65,7 @@ export function App() {
             </div>
             <div className="area-card">
               {selected ? <StatusCard key={selected.id} entry={selected} onRemove={shared ? undefined : () => remove(selected.id)} /> : null}
+              {selected ? <DiffPanel key={`diff-${selected.id}`} selectedId={selected.id} /> : null}
             </div>
             <div className="area-chart">
               <HistoryChart />

@@ -5,11 +5,12 @@
 import { useState } from 'react';
 import { encodeSnapshot, makeSnapshot } from '../core/share/snapshot';
 import { loadedSummaries, useCheckpoints } from '../store/checkpointStore';
+import { tensorReportsForLink } from './tensorReports';
 
 /** Build the share URL of what is loaded now. */
 export function currentShareUrl(includePaths: boolean): string {
   const st = useCheckpoints.getState();
-  const fragment = encodeSnapshot(makeSnapshot(loadedSummaries(st), st.otherFolders, st.scalars, includePaths));
+  const fragment = encodeSnapshot(makeSnapshot(loadedSummaries(st), st.otherFolders, st.scalars, includePaths, undefined, tensorReportsForLink(new Set(st.order))));
   return `${location.origin}${location.pathname}${location.search}${fragment}`;
 }
 

@@ -8,6 +8,7 @@ import { NOT_READ, type CheckpointSummary } from '../core/conventions/summary';
 import { useCheckpoints, type CheckpointEntry } from '../store/checkpointStore';
 import { CrcCheck } from './CrcCheck';
 import { FieldList } from './FieldList';
+import { HealthCheck } from './HealthCheck';
 import { bytes, count, int, lr, metric4, percent } from './format';
 import { HfDetails } from './HfDetails';
 import { LightningDetails } from './LightningDetails';
@@ -178,6 +179,7 @@ function CardBody({ s }: { s: CheckpointSummary }) {
           </tbody>
         </table>
         {s.files.filter((f) => f.format === 'torch.save zip' && loaded.has(f.path)).map((f) => <CrcCheck key={f.path} path={f.path} />)}
+        <HealthCheck s={s} loaded={loaded} />
       </details>
       {torchFiles.length ? (
         <details className="section">

@@ -4,6 +4,9 @@
  */
 import type { SearchHit, TreeNode } from '../core/tree/valueTree';
 import type { CrcReport } from '../core/zip/verifyCrcs';
+import type { CheckpointSummary } from '../core/conventions/summary';
+import type { CheckpointDiff } from '../core/diff/types';
+import type { HealthReport } from '../core/health/types';
 import type { BatchMessage, DroppedBlob, RepairOutcome, WorkerRequest, WorkerResponse } from './protocol';
 
 type Pending = { resolve: (v: never) => void; reject: (e: Error) => void };
@@ -12,7 +15,16 @@ type CallBody =
   | Omit<Extract<WorkerRequest, { type: 'repair' }>, 'request'>
   | Omit<Extract<WorkerRequest, { type: 'tree-children' }>, 'request'>
   | Omit<Extract<WorkerRequest, { type: 'tree-search' }>, 'request'>
-  | Omit<Extract<WorkerRequest, { type: 'verify-crcs' }>, 'request'>;
+  | Omit<Extract<WorkerRequest, { type: 'verify-crcs' }>, 'request'>
+  | Omit<Extract<WorkerRequest, { type: 'health' }>, 'request'>
+  | Omit<Extract<WorkerRequest, { type: 'diff' }>, 'request'>;
+
+/** A running health scan or diff: its result, and how to stop it. */
+export interface TensorJob<R> {
+  readonly result: Promise<R>;
+  /** Stop reading; `result` resolves with what was read (marked incomplete). */
+  stop(): void;
+}
 
 /** Owns the worker. */
 export class ParserClient {
@@ -20,6 +32,8 @@ export class ParserClient {
   private nextBatch = 1;
   private nextRequest = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Progress callbacks of running tensor jobs, by request. */
+  private readonly progress = new Map<number, (done: number, total: number) => void>();
 
   /** @param onBatchMessage receives plan / summary / done / failed messages of analysis batches */
   constructor(private readonly onBatchMessage: (m: BatchMessage) => void) {
@@ -34,6 +48,11 @@ export class ParserClient {
         this.onBatchMessage(m);
         return;
       }
+      if (m.type === 'job-progress') {
+        this.progress.get(m.request)?.(m.done, m.total);
+        return;
+      }
+      this.progress.delete(m.request);
       const p = this.pending.get(m.request);
       this.pending.delete(m.request);
       if (!p) return;
@@ -42,6 +61,8 @@ export class ParserClient {
       else if (m.type === 'tree-children') p.resolve({ nodes: m.nodes, total: m.total } as never);
       else if (m.type === 'tree-search') p.resolve({ hits: m.hits, complete: m.complete } as never);
       else if (m.type === 'crcs') p.resolve(m.report as never);
+      else if (m.type === 'health') p.resolve(m.report as never);
+      else if (m.type === 'diff') p.resolve(m.diff as never);
     };
     return worker;
   }
@@ -83,6 +104,22 @@ export class ParserClient {
   /** Check every CRC-32 of a dropped torch zip (reads the whole file, in the worker). */
   verifyCrcs(path: string): Promise<CrcReport> {
     return this.call({ type: 'verify-crcs', path });
+  }
+
+  /** Read every tensor of a checkpoint's tensor files (in the worker), with progress; stoppable. */
+  checkHealth(checkpoint: string, paths: string[], onProgress: (done: number, total: number) => void): TensorJob<HealthReport> {
+    return this.job({ type: 'health', checkpoint, paths }, onProgress);
+  }
+
+  /** Compare two checkpoints (summaries plus their tensor files), with progress; stoppable. */
+  diff(a: { summary: CheckpointSummary; paths: string[] }, b: { summary: CheckpointSummary; paths: string[] }, onProgress: (done: number, total: number) => void): TensorJob<CheckpointDiff> {
+    return this.job({ type: 'diff', a, b }, onProgress);
+  }
+
+  private job<R>(body: CallBody, onProgress: (done: number, total: number) => void): TensorJob<R> {
+    const request = this.nextRequest;
+    this.progress.set(request, onProgress);
+    return { result: this.call<R>(body), stop: () => this.send({ type: 'stop-job', job: request }) };
   }
 
   /** Search a torch file's value tree. */

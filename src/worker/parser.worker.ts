@@ -6,6 +6,7 @@ import { analyzeDrop } from './analyzeDrop';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 import { repairFile } from './repairFile';
 import { TreeService } from './treeService';
+import { TensorJobs } from './tensorJobs';
 import { blobSource } from '../core/bytes/byteSource';
 import { readZipIndex } from '../core/zip/zipReader';
 import { verifyCrcs } from '../core/zip/verifyCrcs';
@@ -15,6 +16,7 @@ const cancelled = new Set<number>();
 const files = new Map<string, Blob>();
 const trees = new TreeService(files);
 const post = (m: WorkerResponse): void => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
+const tensorJobs = new TensorJobs(files, post);
 
 self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
   const msg = ev.data;
@@ -60,6 +62,9 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
       (e: unknown) => post({ type: 'tree-failed', request: msg.request, message: describeError(e) }),
     );
   }
+  if (msg.type === 'health') tensorJobs.health(msg);
+  if (msg.type === 'diff') tensorJobs.diff(msg);
+  if (msg.type === 'stop-job') tensorJobs.stop(msg.job);
   if (msg.type === 'tree-search') {
     trees.search(msg.path, msg.query).then(
       (r) => post({ type: 'tree-search', request: msg.request, ...r }),

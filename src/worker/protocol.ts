@@ -8,6 +8,8 @@ import type { RepairChange } from '../core/repair/markEpochComplete';
 import type { EventFileScalars } from '../core/tensorboard/eventFile';
 import type { SearchHit, TreeNode } from '../core/tree/valueTree';
 import type { CrcReport } from '../core/zip/verifyCrcs';
+import type { HealthReport } from '../core/health/types';
+import type { CheckpointDiff } from '../core/diff/types';
 
 /** A dropped file with its path relative to the drop. */
 export interface DroppedBlob {
@@ -28,7 +30,13 @@ export type WorkerRequest =
   /** Check every CRC-32 of the torch zip at `path` (reads the whole file). */
   | { readonly type: 'verify-crcs'; readonly request: number; readonly path: string }
   /** Search the value tree of the torch file at `path`. */
-  | { readonly type: 'tree-search'; readonly request: number; readonly path: string; readonly query: string };
+  | { readonly type: 'tree-search'; readonly request: number; readonly path: string; readonly query: string }
+  /** Read every tensor of a checkpoint's tensor files at `paths` (health scan; reads the tensor bytes). */
+  | { readonly type: 'health'; readonly request: number; readonly checkpoint: string; readonly paths: string[] }
+  /** Compare two checkpoints (their summaries and tensor files). */
+  | { readonly type: 'diff'; readonly request: number; readonly a: { readonly summary: CheckpointSummary; readonly paths: string[] }; readonly b: { readonly summary: CheckpointSummary; readonly paths: string[] } }
+  /** Stop a running health scan or diff: it answers with what it has read. */
+  | { readonly type: 'stop-job'; readonly job: number };
 
 /** A verified repair, ready to download. */
 export interface RepairOutcome {
@@ -66,7 +74,11 @@ export type WorkerResponse =
   | { readonly type: 'tree-children'; readonly request: number; readonly nodes: TreeNode[]; readonly total: number }
   | { readonly type: 'tree-search'; readonly request: number; readonly hits: SearchHit[]; readonly complete: boolean }
   | { readonly type: 'tree-failed'; readonly request: number; readonly message: string }
-  | { readonly type: 'crcs'; readonly request: number; readonly report: CrcReport };
+  | { readonly type: 'crcs'; readonly request: number; readonly report: CrcReport }
+  /** Progress of a health scan or diff: bytes done of bytes to read. */
+  | { readonly type: 'job-progress'; readonly request: number; readonly done: number; readonly total: number }
+  | { readonly type: 'health'; readonly request: number; readonly report: HealthReport }
+  | { readonly type: 'diff'; readonly request: number; readonly diff: CheckpointDiff };
 
 /** The responses that belong to an analysis batch. */
 export type BatchMessage = Extract<WorkerResponse, { batch: number }>;
