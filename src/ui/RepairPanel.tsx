@@ -1,12 +1,18 @@
 /**
  * "Mark epoch N complete": preview of the changed fields and the resume afterwards, the verified
  * repair from the worker, and the downloads (repaired file, original as .backup, repaired folder).
+ * `RepairOffersPanel`: the same for each repair the checkpoint's trainer offers (CONVENTIONS.md §15),
+ * with the side effects, the alternative and the refusals.
  */
 import { useId, useState } from 'react';
 import type { CheckpointSummary } from '../core/conventions/summary';
 import { parseEpochInput } from '../core/repair/markEpochComplete';
 import { useCheckpoints } from '../store/checkpointStore';
 import type { RepairOutcome } from '../worker/protocol';
+import type { RepairOffer } from '../core/repair/offers';
+import { repairSubjectOf } from '../core/repair/runRepair';
+import type { OfferOutcome } from '../worker/repairFile';
+import type { OfferJob, OfferReply } from '../worker/repairOffer.worker';
 import { downloadBlob, FOLDER_ZIP_LIMIT, zipFolder } from './downloads';
 import { bytes } from './format';
 import { requestRepair } from './useParser';
@@ -133,5 +139,121 @@ export function RepairPanel({ s }: { s: CheckpointSummary }) {
         </div>
       ) : null}
     </section>
+  );
+}
+
+type OfferPhase = { kind: 'idle' } | { kind: 'working' } | { kind: 'done'; outcome: OfferOutcome } | { kind: 'error'; message: string };
+
+/** Run one convention repair in its own worker (`worker/repairOffer.worker.ts`). */
+function runOffer(job: OfferJob): Promise<OfferOutcome> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL('../worker/repairOffer.worker.ts', import.meta.url), { type: 'module' });
+    w.onmessage = (e: MessageEvent<OfferReply>) => {
+      w.terminate();
+      if (e.data.ok) resolve(e.data.outcome);
+      else reject(new Error(e.data.message));
+    };
+    w.onerror = (e) => {
+      w.terminate();
+      reject(new Error(e.message || 'the repair worker failed'));
+    };
+    w.postMessage(job);
+  });
+}
+
+/** One offered repair: its input, the field-by-field preview, side effects, then the verified downloads. */
+function OfferCard({ s, offer }: { s: CheckpointSummary; offer: RepairOffer }) {
+  const inputId = useId();
+  const [value, setValue] = useState(offer.input?.default ?? '');
+  const [phase, setPhase] = useState<OfferPhase>({ kind: 'idle' });
+  const files = useCheckpoints((st) => st.files);
+  const own = new Map(s.files.flatMap((f) => (files.has(f.path) ? [[f.path, files.get(f.path) as Blob] as const] : [])));
+  const folderBytes = [...own.values()].reduce((n, b) => n + b.size, 0);
+  const badInt = offer.input?.kind === 'int' && (!/^\d+$/.test(value.trim()) || Number(value) < (offer.input.min ?? 0));
+  const run = (): void => {
+    setPhase({ kind: 'working' });
+    runOffer({ subject: repairSubjectOf(s), request: { offerId: offer.id, value: offer.input ? value : undefined }, files: [...own] }).then(
+      (outcome) => setPhase({ kind: 'done', outcome }),
+      (e: unknown) => setPhase({ kind: 'error', message: (e as Error).message }),
+    );
+  };
+  const fields = phase.kind === 'done' ? phase.outcome.fields : offer.fields;
+  const name = (p: string): string => p.split('/').pop() ?? p;
+  return (
+    <section className="repair" aria-label={offer.label} data-testid={`offer-${offer.id}`}>
+      <h3>{offer.label}{offer.safety === 'guarded' ? <span className="warning small"> (guarded)</span> : null}</h3>
+      {offer.refusal ? (
+        <p className="muted repair-absent" data-testid="offer-refused">Not offered: {offer.refusal}.</p>
+      ) : (
+        <>
+          {offer.input ? (
+            <div className="repair-form">
+              <label htmlFor={inputId}>{offer.input.label}</label>
+              {offer.input.kind === 'choice' ? (
+                <select id={inputId} data-testid="offer-input" value={value} onChange={(e) => { setValue(e.currentTarget.value); setPhase({ kind: 'idle' }); }}>
+                  {(offer.input.choices ?? []).map((c) => <option key={c} value={c}>{c}</option>)}
+                </select>
+              ) : (
+                <input id={inputId} data-testid="offer-input" inputMode="numeric" value={value} aria-invalid={badInt} onChange={(e) => { setValue(e.currentTarget.value); setPhase({ kind: 'idle' }); }} />
+              )}
+            </div>
+          ) : null}
+          <table className="preview" data-testid="offer-preview">
+            <caption className="muted">{phase.kind === 'done' ? 'Changes (verified)' : value === (offer.input?.default ?? '') ? 'Preview' : 'Preview at the default; prepare to see yours'}</caption>
+            <thead><tr><th scope="col">File</th><th scope="col">Field</th><th scope="col">Now</th><th scope="col">After</th></tr></thead>
+            <tbody>
+              {fields.map((f) => <tr key={`${f.file}:${f.field}`}><td>{name(f.file)}</td><th scope="row">{f.field}</th><td>{f.before}</td><td>{f.after}</td></tr>)}
+              <tr><td /><th scope="row">resume</th><td colSpan={2}>{phase.kind === 'done' ? phase.outcome.resumeAfter : offer.resumeAfter}</td></tr>
+            </tbody>
+          </table>
+          {offer.sideEffects.length ? <ul className="side-effects small" data-testid="offer-side-effects">{offer.sideEffects.map((x, i) => <li key={i}>{x}</li>)}</ul> : null}
+          {offer.alternative ? <p className="small" data-testid="offer-alternative"><strong>Alternative without editing:</strong> {offer.alternative}.</p> : null}
+          <button type="button" className="primary" disabled={badInt || phase.kind === 'working'} onClick={run} data-testid="offer-button">
+            {phase.kind === 'working' ? 'Preparing…' : 'Prepare the repaired files'}
+          </button>
+        </>
+      )}
+      {phase.kind === 'error' ? <p className="problem" role="alert" data-testid="offer-error">{phase.message}</p> : null}
+      {phase.kind === 'done' ? (
+        <div className="repair-done" data-testid="offer-done">
+          <p><strong>Verified.</strong> A resume: <strong>{phase.outcome.resumeAfter}</strong>.</p>
+          <ul className="checks">{phase.outcome.files.flatMap((f) => f.checks.map((c, i) => <li key={`${f.path}:${i}`}>{name(f.path)}: {c}</li>))}</ul>
+          <div className="toolbar">
+            {phase.outcome.files.map((f) => (
+              <span key={f.path}>
+                <button type="button" className="primary" data-testid="offer-download" onClick={() => downloadBlob(f.blob, name(f.path))}>Download repaired {name(f.path)}</button>
+                {own.has(f.path) ? <button type="button" data-testid="offer-download-backup" onClick={() => downloadBlob(own.get(f.path) as Blob, `${name(f.path)}.backup`)}>Download original as {name(f.path)}.backup</button> : null}
+              </span>
+            ))}
+            <button
+              type="button"
+              data-testid="offer-download-folder"
+              disabled={folderBytes > FOLDER_ZIP_LIMIT || !s.path}
+              title={folderBytes > FOLDER_ZIP_LIMIT ? `The folder is ${bytes(folderBytes)}; only folders up to ${bytes(FOLDER_ZIP_LIMIT)} are bundled.` : undefined}
+              onClick={() => {
+                const out = phase.outcome;
+                const rename = out.renames.find((r) => r.from === s.path)?.to;
+                void zipFolder(own, s.path, new Map(out.files.map((f) => [f.path, f.blob])), new Map(out.files.filter((f) => own.has(f.path)).map((f) => [`${f.path}.backup`, own.get(f.path) as Blob])), rename ? name(rename) : undefined).then((zip) =>
+                  downloadBlob(zip, `${name(rename ?? s.path) || 'checkpoint'}-repaired.zip`),
+                );
+              }}
+            >
+              Download repaired folder (.zip{phase.outcome.renames.length ? `, as ${name(phase.outcome.renames[0].to)}` : ''})
+            </button>
+          </div>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+/** The repairs the checkpoint's trainer offers (`s.repair.offers`), refused ones with their reason. */
+export function RepairOffersPanel({ s }: { s: CheckpointSummary }) {
+  const offers = s.repair.offers ?? [];
+  if (!offers.length) return null;
+  return (
+    <div className="repair-offers" data-testid="repair-offers">
+      {offers.map((o) => <OfferCard key={o.id} s={s} offer={o} />)}
+    </div>
   );
 }

@@ -15,7 +15,7 @@ import { LightningDetails } from './LightningDetails';
 import { ModelDetails } from './ModelDetails';
 import { ProblemList } from './ProblemList';
 import { ProgressBar } from './ProgressBar';
-import { RepairPanel } from './RepairPanel';
+import { RepairOffersPanel, RepairPanel } from './RepairPanel';
 import { SafetyBadge } from './SafetyBadge';
 import { SafetyDetails } from './SafetyDetails';
 import { ValueTree } from './ValueTree';
@@ -187,7 +187,7 @@ function CardBody({ s }: { s: CheckpointSummary }) {
           <ValueTree files={torchFiles} />
         </details>
       ) : null}
-      {p && s.repair.eligible && s.repair.file && loaded.has(s.repair.file) ? <RepairPanel s={s} /> : s.progress ? <p className="muted repair-absent" data-testid="repair-absent">Mark epoch complete is not available: {s.repair.reason}.</p> : null}
+      {s.repair.offers?.length && s.repair.offers.every((o) => loaded.has(o.file)) ? <RepairOffersPanel s={s} /> : p && s.repair.eligible && s.repair.file && loaded.has(s.repair.file) ? <RepairPanel s={s} /> : s.progress ? <p className="muted repair-absent" data-testid="repair-absent">Mark epoch complete is not available: {s.repair.reason}.</p> : null}
     </>
   );
 }

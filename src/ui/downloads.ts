@@ -24,10 +24,11 @@ export function downloadBlob(blob: Blob, name: string): void {
  * added, all stored uncompressed under the folder's name.
  * @param files the folder's files: path relative to the drop -> content
  * @param folderPath the folder's path relative to the drop ('' for loose files)
+ * @param renameTo the folder's name inside the zip when the repair renames it (HF `checkpoint-<new step>`)
  */
-export async function zipFolder(files: ReadonlyMap<string, Blob>, folderPath: string, replace: ReadonlyMap<string, Blob>, extra: ReadonlyMap<string, Blob>): Promise<Blob> {
+export async function zipFolder(files: ReadonlyMap<string, Blob>, folderPath: string, replace: ReadonlyMap<string, Blob>, extra: ReadonlyMap<string, Blob>, renameTo?: string): Promise<Blob> {
   const zip = new JSZip();
-  const top = folderPath.split('/').pop() || 'checkpoint';
+  const top = renameTo || folderPath.split('/').pop() || 'checkpoint';
   const inside = (p: string): string => (folderPath ? p.slice(folderPath.length + 1) : p);
   for (const [path, blob] of files) {
     if (folderPath && !path.startsWith(`${folderPath}/`)) continue;

@@ -1,6 +1,7 @@
 /**
- * The worker's repair job: parse the training state, plan the patch, compose the output Blob from
- * slices of the dropped File, re-parse it and compare. Only a verified repair is returned.
+ * The worker's repair jobs: EnStack's mark-complete (parse the training state, plan the patch,
+ * compose the output Blob from slices of the dropped File, re-parse it and compare) and the
+ * conventions' own repairs (`repairOffer`). Only a verified repair is returned.
  */
 import { blobSource } from '../core/bytes/byteSource';
 import { CheckpointFormatError } from '../core/errors';
@@ -8,6 +9,8 @@ import { planMarkEpochComplete } from '../core/repair/markEpochComplete';
 import { literalBytes, type Segment } from '../core/repair/segments';
 import { verifyRepair } from '../core/repair/verifyRepair';
 import { loadTorchFile } from '../core/torch/loadTorchFile';
+import type { RepairFieldChange, RepairRequest, RepairSubject } from '../core/repair/offers';
+import { runRepair } from '../core/repair/runRepair';
 import type { RepairOutcome } from './protocol';
 
 /** A Blob made of slices of `file` and new bytes: memory does not grow with the file size. */
@@ -36,5 +39,30 @@ export async function repairFile(path: string, file: Blob, epoch: number): Promi
     epoch,
     checks: verdict.checks,
     patchedBytes: literalBytes(plan.segments),
+  };
+}
+
+/** A verified convention repair, ready to download (the files' Blobs are slices of the dropped Files plus new bytes). */
+export interface OfferOutcome {
+  readonly files: { readonly path: string; readonly blob: Blob; readonly checks: string[]; readonly mode: string }[];
+  readonly renames: { readonly from: string; readonly to: string }[];
+  readonly fields: readonly RepairFieldChange[];
+  readonly resumeAfter: string;
+  readonly sideEffects: readonly string[];
+}
+
+/**
+ * Run a convention's repair (`core/repair/runRepair.ts`) over dropped files (`files`: path -> Blob).
+ * @throws RepairRefused or RepairVerificationError (their messages are shown as they are)
+ */
+export async function repairOffer(subject: RepairSubject, request: RepairRequest, files: ReadonlyMap<string, Blob>): Promise<OfferOutcome> {
+  const blobs = new Map<string, Blob>(files);
+  const built = await runRepair(subject, request, { open: (p) => (blobs.has(p) ? blobSource(blobs.get(p) as Blob, p) : undefined) });
+  return {
+    files: built.files.map((f) => ({ path: f.path, blob: segmentsBlob(blobs.get(f.path) as Blob, f.segments), checks: f.checks, mode: f.mode })),
+    renames: built.renames,
+    fields: built.spec.fields,
+    resumeAfter: built.spec.resumeAfter,
+    sideEffects: built.spec.sideEffects,
   };
 }
