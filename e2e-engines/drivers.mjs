@@ -12,9 +12,25 @@ import { join } from 'node:path';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Every process group started here, for {@link stopAll}. */
+const started = new Set();
+
+/** End every browser and driver started here (the smoke's watchdog calls it before exiting). */
+export function stopAll() {
+  for (const pid of started) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  started.clear();
+}
+
 /** Spawn `cmd` in its own process group; `stop()` ends the whole group. */
 function start(cmd, args, env = {}) {
   const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  started.add(child.pid);
   let log = '';
   child.stdout.on('data', (d) => (log += d));
   child.stderr.on('data', (d) => (log += d));
@@ -22,6 +38,7 @@ function start(cmd, args, env = {}) {
     child,
     log: () => log,
     stop() {
+      started.delete(child.pid);
       try {
         process.kill(-child.pid, 'SIGTERM');
       } catch {

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
-import { firefox, webkit } from './drivers.mjs';
+import { firefox, stopAll, webkit } from './drivers.mjs';
 import { pageSmoke, sharedSmoke } from './pageSmoke.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,10 +54,23 @@ async function serve() {
 /** Name cell and the cells of a row, by checkpoint name. */
 const byName = (rows) => Object.fromEntries(rows.map((r) => [r[0], r]));
 
+/** Longest one engine's smoke may take, in ms: a hung browser fails the run instead of stalling CI. */
+const ENGINE_TIMEOUT = 240_000;
+
 async function smoke(engine, zip) {
   const t0 = Date.now();
   const b = await engine.open();
+  let timer;
   try {
+    await Promise.race([check(engine, b, zip, t0), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no result after ${ENGINE_TIMEOUT / 1000} s`)), ENGINE_TIMEOUT)))]);
+  } finally {
+    clearTimeout(timer);
+    await Promise.race([b.close(), new Promise((r) => setTimeout(r, 10_000))]);
+  }
+}
+
+async function check(engine, b, zip, t0) {
+  {
     await b.open(URL_);
     const r = await b.run(pageSmoke, zip.base64);
     assert.deepEqual(r.errors, [], 'no errors in the page');
@@ -79,8 +92,6 @@ async function smoke(engine, zip) {
     assert.ok(shared.banner, 'the shared-snapshot banner');
     assert.deepEqual(shared.rows.map((x) => x[0]).sort(), names, 'the share link shows the same checkpoints');
     console.log(`ok ${engine.name}: sample, repair download (${r.download.size} bytes), share link, zipped folder (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  } finally {
-    await b.close();
   }
 }
 
@@ -103,5 +114,8 @@ try {
   }
 } finally {
   stopServer();
+  stopAll();
 }
 process.exitCode = failed ? 1 : 0;
+// a driver connection left open must not keep the process (and CI) waiting
+setTimeout(() => process.exit(process.exitCode), 2_000).unref();
