@@ -85,7 +85,8 @@ export async function offerCommand(o: OfferCommandOptions, io: CliIo): Promise<E
   if (!open.length) {
     if (refused.length) throw new CliError(EXIT.badInput, refused.map(({ summary, offer }) => `${summary.id}: ${offer.label} is refused: ${offer.refusal}.`).join('\n'));
     const offered = result.summaries.flatMap((s) => (s.repair.offers ?? []).filter((x) => !x.refusal).map((x) => `${x.verb}${x.input ? ` ${x.input.option} N` : ''} (${x.label}, ${s.id})`));
-    throw new CliError(EXIT.badInput, `${o.target}: no checkpoint here offers ${o.verb}${o.option ? ` ${o.option}` : ''}.${offered.length ? ` Offered: ${[...new Set(offered)].join('; ')}.` : ''}`);
+    const none = o.verb === 'mark-complete' ? 'has no training_state.pth to mark complete, and no checkpoint here offers mark-complete' : `no checkpoint here offers set${o.option ? ` ${o.option}` : ''}`;
+    throw new CliError(EXIT.badInput, `${o.target}: ${none}.${offered.length ? ` Offered: ${[...new Set(offered)].join('; ')}.` : ''}`);
   }
   if (open.length > 1) throw new CliError(EXIT.badInput, `${o.target}: ${open.length} checkpoints offer this (${open.map((c) => c.summary.id).join(', ')}); give one of them.`);
   const { summary, offer } = open[0];

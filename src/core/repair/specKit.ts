@@ -24,7 +24,7 @@ export async function withRepairOffers(repair: ConventionRepair, ctx: AnalysisCo
   }
   if (!offers.length) return part.repair;
   const open = offers.filter((o) => !o.refusal);
-  const reason = part.repair.eligible ? part.repair.reason : open.length ? `this trainer's own repairs apply instead: ${open.map((o) => o.label).join('; ')}` : (offers[0].refusal ?? part.repair.reason);
+  const reason = part.repair.eligible ? part.repair.reason : open.length ? `this trainer's own repairs apply instead: ${open.map((o) => o.label.charAt(0).toLowerCase() + o.label.slice(1)).join('; ')}` : (offers[0].refusal ?? part.repair.reason);
   return { ...part.repair, reason, offers };
 }
 
