@@ -112,3 +112,22 @@ test('more drops add to the set; a checkpoint can be removed; clear all', async 
   await page.getByRole('button', { name: 'Clear all' }).click();
   await expect(page.getByText('Drop a checkpoint folder anywhere on this page')).toBeVisible();
 });
+
+test('300 checkpoint folders: only the rows in view are in the page; the keyboard still reaches the last one', async ({ page }) => {
+  test.setTimeout(180_000);
+  const root = join(mkdtempSync(join(tmpdir(), 'ckptview-300-')), 'checkpoints');
+  for (let i = 0; i < 300; i++) cpSync(join(OWN_FIXTURES, 'enstack', 'last_checkpoint'), join(root, `checkpoint_${String(i).padStart(3, '0')}`), { recursive: true });
+  await page.goto('./');
+  await chooseFolder(page, root);
+  const table = page.getByTestId('checkpoint-table');
+  await expect(page.locator('#table-title')).toContainText('(300 of 300)', { timeout: 60_000 });
+  await expect(table).toHaveAttribute('aria-rowcount', '301');
+  const inDom = await table.locator('tbody tr[data-row]').count();
+  expect(inDom).toBeGreaterThan(5);
+  expect(inDom).toBeLessThan(80);
+  await table.locator('tbody tr[tabindex="0"]').focus();
+  await page.keyboard.press('End');
+  await expect(table.locator('tbody tr[data-row="checkpoints/checkpoint_299"]')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('[data-testid="status-card"][data-checkpoint="checkpoints/checkpoint_299"]')).toBeVisible();
+});

@@ -12,6 +12,7 @@ import {
   useReactTable,
   type SortingState,
 } from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { conventionLabel } from '../core/conventions/registry';
 import { NOT_READ } from '../core/conventions/summary';
@@ -100,6 +101,11 @@ const COLUMNS = [
   col.accessor('warnings', { header: 'Warnings', cell: (c) => (c.getValue() ? <span className="warn-count">{c.getValue()}</span> : '') }),
 ];
 
+/** Above this many rows only the rows in view are in the DOM (a drop of hundreds of checkpoints stays fast). */
+const VIRTUAL_FROM = 150;
+/** Row height in CSS pixels, for the virtual window (rows are one line). */
+const ROW_HEIGHT = 33;
+
 export function CheckpointTable() {
   const order = useCheckpoints((s) => s.order);
   const entries = useCheckpoints((s) => s.entries);
@@ -132,14 +138,32 @@ export function CheckpointTable() {
       return [r.name, r.path, r.run, r.framework, r.status, String(r.epoch ?? ''), String(r.step ?? '')].some((x) => x.toLowerCase().includes(q));
     },
   });
+  const rows = table.getRowModel().rows;
+  const virtual = rows.length > VIRTUAL_FROM;
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12, enabled: virtual });
+  const shown = virtual ? virtualizer.getVirtualItems().map((v) => v.index) : rows.map((_, i) => i);
+  const firstShown = virtual ? (virtualizer.getVirtualItems()[0]?.start ?? 0) : 0;
+  const afterShown = virtual ? virtualizer.getTotalSize() - (virtualizer.getVirtualItems().at(-1)?.end ?? 0) : 0;
+  // the one row in the Tab order: the last focused one while it is listed, else the selected one, else the first
+  const tabStop = focusId !== undefined && rows.some((r) => r.id === focusId) ? focusId : selectedId !== undefined && rows.some((r) => r.id === selectedId) ? selectedId : rows[0]?.id;
+  /** Move the focus to row `i` (scrolled into the rendered window first when the table is virtual). */
+  const focusRow = (i: number): void => {
+    const target = rows[Math.max(0, Math.min(rows.length - 1, i))];
+    if (!target) return;
+    setFocusId(target.id);
+    if (virtual) virtualizer.scrollToIndex(i, { align: 'auto' });
+    requestAnimationFrame(() => body.current?.querySelector<HTMLTableRowElement>(`tr[data-row="${CSS.escape(target.id)}"]`)?.focus());
+  };
   const onKey = (ev: KeyboardEvent<HTMLTableRowElement>, id: string): void => {
-    const rows = [...(body.current?.querySelectorAll<HTMLTableRowElement>('tr') ?? [])];
-    const i = rows.indexOf(ev.currentTarget);
-    if (ev.key === 'ArrowDown' && i < rows.length - 1) (ev.preventDefault(), rows[i + 1].focus());
-    else if (ev.key === 'ArrowUp' && i > 0) (ev.preventDefault(), rows[i - 1].focus());
-    else if (ev.key === 'Home') (ev.preventDefault(), rows[0]?.focus());
-    else if (ev.key === 'End') (ev.preventDefault(), rows[rows.length - 1]?.focus());
-    else if (ev.key === 'Enter' || ev.key === ' ') (ev.preventDefault(), select(id));
+    const i = rows.findIndex((r) => r.id === id);
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
+    const to = ev.key === 'ArrowDown' ? i + 1 : ev.key === 'ArrowUp' ? i - 1 : ev.key === 'Home' ? 0 : ev.key === 'End' ? rows.length - 1 : ev.key === 'PageDown' ? i + page : ev.key === 'PageUp' ? i - page : undefined;
+    if (to !== undefined) {
+      ev.preventDefault();
+      if (to !== i && to >= 0 && to < rows.length) focusRow(to);
+      else if (ev.key === 'PageDown' || ev.key === 'PageUp') focusRow(to);
+    } else if (ev.key === 'Enter' || ev.key === ' ') (ev.preventDefault(), select(id));
   };
   return (
     <section className="panel" aria-labelledby="table-title">
@@ -147,8 +171,8 @@ export function CheckpointTable() {
         <h2 id="table-title">Checkpoints <span className="muted">({table.getFilteredRowModel().rows.length} of {data.length})</span></h2>
         <input className="filter" type="search" placeholder="Filter: name, run, status…" aria-label="Filter checkpoints" value={filter} onChange={(e) => setFilter(e.currentTarget.value)} />
       </div>
-      <div className="table-wrap">
-        <table className="ckpt-table" data-testid="checkpoint-table">
+      <div className={virtual ? 'table-wrap virtual' : 'table-wrap'} ref={scroller}>
+        <table className="ckpt-table" data-testid="checkpoint-table" aria-rowcount={rows.length + 1}>
           <thead>
             {table.getHeaderGroups().map((hg) => (
               <tr key={hg.id}>
@@ -167,10 +191,12 @@ export function CheckpointTable() {
             ))}
           </thead>
           <tbody ref={body}>
-            {table.getRowModel().rows.map((row) => (
+            {firstShown > 0 ? <tr aria-hidden="true" className="spacer" style={{ height: firstShown }} /> : null}
+            {shown.map((index) => [index, rows[index]] as const).map(([index, row]) => (
               <tr
                 key={row.id}
-                tabIndex={row.id === (focusId && data.some((d) => d.id === focusId) ? focusId : (selectedId ?? table.getRowModel().rows[0]?.id)) ? 0 : -1}
+                aria-rowindex={index + 2}
+                tabIndex={row.id === tabStop ? 0 : -1}
                 onFocus={() => setFocusId(row.id)}
                 data-row={row.id}
                 aria-selected={row.id === selectedId}
@@ -183,6 +209,7 @@ export function CheckpointTable() {
                 ))}
               </tr>
             ))}
+            {afterShown > 0 ? <tr aria-hidden="true" className="spacer" style={{ height: afterShown }} /> : null}
           </tbody>
         </table>
       </div>
