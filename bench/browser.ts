@@ -94,8 +94,8 @@ export interface Preview {
  * Serve `outDir` with `npx vite preview --host 127.0.0.1 --port 4180 --strictPort`.
  * @throws Error when the server does not answer within 30 s
  */
-export async function startPreview(root: string, outDir: string): Promise<Preview> {
-  const child: ChildProcess = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort', '--outDir', outDir], {
+export async function startPreview(root: string, outDir: string, port = PORT): Promise<Preview> {
+  const child: ChildProcess = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', outDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, so npx and vite stop together
@@ -103,7 +103,7 @@ export async function startPreview(root: string, outDir: string): Promise<Previe
   let log = '';
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-  const url = `http://127.0.0.1:${PORT}/`;
+  const url = `http://127.0.0.1:${port}/`;
   const stop = (): void => {
     try {
       if (child.pid) process.kill(-child.pid, 'SIGTERM');

@@ -4,7 +4,8 @@
  * written by real PyTorch into a temp folder that is deleted afterwards. Writes BENCHMARKS.md.
  *
  * Options: --quick (10 MB and 100 MB, few runs; writes bench/out/BENCHMARKS.quick.md),
- * --no-browser, --no-zip64. Not part of `npm test`.
+ * --no-browser, --no-zip64; --scale runs only the many-checkpoints benchmark (bench/scale.ts).
+ * Not part of `npm test`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -198,7 +199,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+if (args.includes('--scale')) {
+  // issue 15: page against CLI core on 50, 200 and 1,000 checkpoints (bench/scale.ts)
+  await import('./scale');
+} else {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,260 @@
+/**
+ * `npm run bench -- --scale` (issue 15): the page against the CLI core on folders of 50, 200 and
+ * 1,000 checkpoints, half EnStack runs (copies of fixtures/enstack_run) and half HF Trainer runs
+ * (copies of fixtures/hf_trainer/checkpoint-700 renamed checkpoint-N, 10 per run), written into a
+ * temp folder that is deleted afterwards.
+ *
+ * - Page: the built site (`vite build` into the temp folder) served by `vite preview` on port 4973
+ *   (SCALE_PORT), Debian's Chromium via Playwright, one fresh context per folder; the folder is given
+ *   with setInputFiles on the `webkitdirectory` input. An init script records the input's `change`
+ *   (capture phase) and, on every DOM mutation and animation frame, whether the table is complete:
+ *   the title says "(N of N)" with N the CLI's checkpoint count, the "Reading checkpoints…" status
+ *   is gone and no row in the DOM says "reading". A PerformanceObserver('longtask') (buffered) gives
+ *   the long tasks between change and complete: total blocking time = sum of (duration - 50 ms),
+ *   the longest. At the end: CDP Performance.getMetrics (JSHeapUsedSize of the page, not the
+ *   workers; DOM Nodes), then the same after HeapProfiler.collectGarbage.
+ * - CLI core: `analyzeInputs` (src/cli/analyzeInputs.ts) in a fresh Node process per folder
+ *   (bench/scaleCoreProbe.ts), 3 runs: first call and best; reads and bytes counted on every file.
+ *
+ * Prints a table and replaces the "Scale" section of BENCHMARKS.md (between its markers), leaving
+ * the other sections as they are. Options: --sizes=50,200 (default 50,200,1000), --no-write.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from '@playwright/test';
+import { buildSite, launch, startPreview, type Preview } from './browser';
+import { machineInfo } from './machine';
+import { ms, size } from './stats';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PORT = Number(process.env.SCALE_PORT ?? 4973);
+const args = process.argv.slice(2);
+const sizesArg = args.find((a) => a.startsWith('--sizes='));
+const SIZES = sizesArg ? sizesArg.slice(8).split(',').map(Number) : [50, 200, 1000];
+const write = !args.includes('--no-write');
+const BEGIN = '<!-- scale:begin (bench/scale.ts writes this section) -->';
+const END = '<!-- scale:end -->';
+
+const started = performance.now();
+const log = (s: string): void => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}`);
+const uptime = (): string => {
+  try {
+    return execFileSync('uptime', [], { encoding: 'utf8' }).trim();
+  } catch {
+    return `load average ${loadavg().map((x) => x.toFixed(2)).join(', ')}`;
+  }
+};
+
+/** Checkpoints the CLI plans in one copy of fixtures/enstack_run (its 4 checkpoint folders and the run folder's own). */
+const ENSTACK_PER_RUN = 5;
+const HF_PER_RUN = 10;
+
+/** Write a folder of `n` checkpoints: ~half EnStack runs, the rest HF Trainer runs. */
+function generate(dir: string, n: number): { enstackRuns: number; hfRuns: number } {
+  mkdirSync(dir, { recursive: true });
+  const enstackRuns = Math.floor(n / 2 / ENSTACK_PER_RUN);
+  for (let r = 0; r < enstackRuns; r++) cpSync(join(ROOT, 'fixtures', 'enstack_run'), join(dir, `enstack_run_${String(r).padStart(3, '0')}`), { recursive: true });
+  let left = n - enstackRuns * ENSTACK_PER_RUN;
+  let hfRuns = 0;
+  while (left > 0) {
+    const run = join(dir, `hf_run_${String(hfRuns).padStart(3, '0')}`);
+    for (let i = 1; i <= Math.min(HF_PER_RUN, left); i++) cpSync(join(ROOT, 'fixtures', 'hf_trainer', 'checkpoint-700'), join(run, `checkpoint-${i * 100}`), { recursive: true });
+    left -= Math.min(HF_PER_RUN, left);
+    hfRuns++;
+  }
+  return { enstackRuns, hfRuns };
+}
+
+interface CoreResult {
+  ms: number[];
+  checkpoints: number;
+  files: number;
+  reads: number;
+  bytesRead: number;
+  maxRss: number;
+}
+
+function core(dir: string): CoreResult {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'scaleCoreProbe.ts'), dir, '3'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
+  return JSON.parse(out.trim().split('\n').pop()!) as CoreResult;
+}
+
+const INSTRUMENT = `(() => {
+  const b = (window.__scale = { input: 0, done: 0, paint: 0, expect: 0, longtasks: [] });
+  try {
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) b.longtasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
+  } catch {}
+  document.addEventListener('change', (e) => {
+    const t = e.target;
+    if (t && t.getAttribute && t.getAttribute('data-testid') === 'folder-input' && !b.input) { b.input = performance.now(); check(); }
+  }, true);
+  function check() {
+    if (!b.input || b.done || !b.expect) return;
+    const title = document.querySelector('#table-title');
+    if (!title || !title.textContent.includes('(' + b.expect + ' of ' + b.expect + ')')) return;
+    if (document.querySelector('[data-testid="busy"]')) return;
+    for (const td of document.querySelectorAll('[data-testid="checkpoint-table"] td[data-col="status"]')) if (td.textContent === 'reading') return;
+    b.done = performance.now();
+    requestAnimationFrame(() => { b.paint = performance.now(); });
+  }
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+  const tick = () => { check(); if (!b.done) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+})();`;
+
+interface PageResult {
+  completeMs: number;
+  paintMs: number;
+  wallMs: number;
+  longTasks: number;
+  tbtMs: number;
+  longestMs: number;
+  top: number[];
+  heapUsed: number;
+  heapAfterGc: number;
+  memoryApi?: number;
+  domNodes: number;
+  error?: string;
+}
+
+async function page(browser: Browser, url: string, dir: string, expect: number, timeoutMs: number): Promise<PageResult> {
+  const context = await browser.newContext();
+  try {
+    const p = await context.newPage();
+    await p.addInitScript(INSTRUMENT);
+    await p.goto(url, { waitUntil: 'load' });
+    const input = p.locator('input[type=file][webkitdirectory]').first();
+    await input.waitFor({ state: 'attached' });
+    await p.evaluate((n) => ((window as unknown as { __scale: { expect: number } }).__scale.expect = n), expect);
+    const t0 = performance.now();
+    await input.setInputFiles(dir);
+    let error: string | undefined;
+    try {
+      await p.waitForFunction(() => (window as unknown as { __scale: { paint: number } }).__scale.paint > 0, undefined, { timeout: timeoutMs, polling: 250 });
+    } catch (e) {
+      error = `not complete after ${timeoutMs / 1000} s: ${(await p.locator('#table-title').textContent().catch(() => '?')) ?? '?'}; ${(await p.getByTestId('busy').textContent().catch(() => '')) ?? ''}`;
+    }
+    const wallMs = performance.now() - t0;
+    const b = await p.evaluate(() => {
+      const s = (window as unknown as { __scale: { input: number; done: number; paint: number; longtasks: [number, number][] } }).__scale;
+      const m = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+      return { ...s, memoryApi: m?.usedJSHeapSize };
+    });
+    const end = b.done || performance.now();
+    const tasks = b.longtasks.filter(([start]) => start >= b.input - 1 && (!b.done || start <= b.done)).map(([, d]) => d);
+    const cdp = await context.newCDPSession(p);
+    await cdp.send('Performance.enable');
+    const metric = async (): Promise<Record<string, number>> => Object.fromEntries(((await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }).metrics.map((m) => [m.name, m.value]));
+    const before = await metric();
+    await cdp.send('HeapProfiler.collectGarbage');
+    const after = await metric();
+    void end;
+    return {
+      completeMs: b.done ? b.done - b.input : NaN,
+      paintMs: b.paint ? b.paint - b.input : NaN,
+      wallMs,
+      longTasks: tasks.length,
+      tbtMs: tasks.reduce((s, d) => s + Math.max(0, d - 50), 0),
+      longestMs: tasks.length ? Math.max(...tasks) : 0,
+      top: [...tasks].sort((x, y) => y - x).slice(0, 5),
+      heapUsed: before.JSHeapUsedSize,
+      heapAfterGc: after.JSHeapUsedSize,
+      memoryApi: b.memoryApi,
+      domNodes: after.Nodes,
+      error,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'ckptview-scale-'));
+  let preview: Preview | undefined;
+  let browser: Browser | undefined;
+  const cleanup = (): void => {
+    preview?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  process.on('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  const loadStart = uptime();
+  const machine = machineInfo(ROOT, tmp);
+  log(`uptime at start: ${loadStart}`);
+  const rows: { n: number; gen: { enstackRuns: number; hfRuns: number }; core: CoreResult; page: PageResult }[] = [];
+  try {
+    log('vite build');
+    const built = await buildSite(ROOT, join(tmp, 'site'));
+    if (!built.ok) throw new Error(`vite build failed: ${built.log}`);
+    preview = await startPreview(ROOT, join(tmp, 'site'), PORT);
+    browser = await launch();
+    for (const n of SIZES) {
+      const dir = join(tmp, `ckpts-${n}`);
+      const gen = generate(dir, n);
+      log(`${n}: ${gen.enstackRuns} EnStack runs + ${gen.hfRuns} HF Trainer runs; CLI core`);
+      const c = core(dir);
+      log(`${n}: CLI core ${c.checkpoints} checkpoints, ${c.files} files, first ${ms(c.ms[0])}, best ${ms(Math.min(...c.ms))}, ${c.reads} reads; page`);
+      const pg = await page(browser, preview.url, dir, c.checkpoints, Math.max(60_000, n * 300));
+      log(`${n}: page complete ${ms(pg.completeMs)}, TBT ${ms(pg.tbtMs)}, longest ${ms(pg.longestMs)}, ${pg.longTasks} long tasks, heap ${size(pg.heapUsed)} (${size(pg.heapAfterGc)} after GC), ${pg.domNodes} DOM nodes${pg.error ? `; ${pg.error}` : ''}`);
+      rows.push({ n, gen, core: c, page: pg });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    await browser?.close();
+    cleanup();
+  }
+  const loadEnd = uptime();
+  log(`uptime at end: ${loadEnd}`);
+
+  const table = [
+    '| Checkpoints (files) | Page: change -> table complete | CLI core: first call / best of 3 | page / CLI (first) | Total blocking time | Longest task | Long tasks | Reads per checkpoint (CLI core) | Page JS heap at the end (after GC) | DOM nodes |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(({ n, core: c, page: p }) =>
+      `| ${n} (${c.files}) | ${p.error ? `**not complete**: ${p.error}` : ms(p.completeMs)} | ${ms(c.ms[0])} / ${ms(Math.min(...c.ms))} | ${(p.completeMs / c.ms[0]).toFixed(1)}x | ${ms(p.tbtMs)} | ${ms(p.longestMs)} | ${p.longTasks} | ${(c.reads / c.checkpoints).toFixed(1)} (${size(c.bytesRead / c.checkpoints)}) | ${size(p.heapUsed)} (${size(p.heapAfterGc)}) | ${p.domNodes} |`,
+    ),
+  ];
+  console.log(`\n${table.join('\n')}\n`);
+  for (const r of rows) console.log(`${r.n}: longest tasks ${r.page.top.map((d) => ms(d)).join(', ')}`);
+
+  const section = [
+    BEGIN,
+    '## Scale: many checkpoints in the page and the CLI (issue 15)',
+    '',
+    `Generated by \`npm run bench -- --scale\` (bench/scale.ts) on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} in ${((performance.now() - started) / 1000).toFixed(0)} s, one page run per folder; ${machine.nproc} cores shared with other work. \`uptime\` at the start: \`${loadStart}\`; at the end: \`${loadEnd}\`. Timings under that load are noisy.`,
+    '',
+    `Folders: about half EnStack runs (copies of fixtures/enstack_run, ${ENSTACK_PER_RUN} checkpoints and a TensorBoard log each) and the rest HF Trainer runs (copies of fixtures/hf_trainer/checkpoint-700 renamed checkpoint-100 ... checkpoint-${HF_PER_RUN * 100}, ${HF_PER_RUN} per run). Page: built site served by \`vite preview\` on port ${PORT}, Chromium ${browser?.version?.() ?? ''} (/usr/bin/chromium, --no-sandbox --disable-gpu --disable-background-networking), the folder given with \`setInputFiles\` on the \`webkitdirectory\` input; complete = the title says "(N of N)", the "Reading checkpoints…" status is gone and no row in the DOM says "reading"; long tasks from a buffered \`PerformanceObserver('longtask')\` between the input's change event and complete; total blocking time = sum of (task - 50 ms); heap = CDP \`JSHeapUsedSize\` of the page (workers not included). CLI core: \`analyzeInputs\` in a fresh Node process (tsx), first call (JIT warm-up included) and best of 3; reads and bytes counted on every file.`,
+    '',
+    ...table,
+    '',
+    ...rows.map((r) => `- ${r.n}: longest tasks ${r.page.top.map((d) => ms(d)).join(', ') || 'none'}.`),
+    '',
+    'Targets (issue 15, 1,000 checkpoints): complete within 1.5x the CLI core, no task over 100 ms, total blocking time under 1 s, heap under 300 MB.',
+    END,
+  ].join('\n');
+  if (write) {
+    const file = join(ROOT, 'BENCHMARKS.md');
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    const a = text.indexOf(BEGIN);
+    const b = text.indexOf(END);
+    let next: string;
+    if (a >= 0 && b > a) next = text.slice(0, a) + section + text.slice(b + END.length);
+    else {
+      const run = text.indexOf('\n## Run it');
+      next = run >= 0 ? `${text.slice(0, run)}\n${section}\n${text.slice(run)}` : `${text}\n${section}\n`;
+    }
+    writeFileSync(file, next);
+    mkdirSync(join(ROOT, 'bench', 'out'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench', 'out', 'scale.json'), JSON.stringify({ loadStart, loadEnd, rows }, null, 1));
+    log('wrote the Scale section of BENCHMARKS.md and bench/out/scale.json');
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
