@@ -9,6 +9,7 @@ import type { FileProblem, FileSummary, GlobalFinding } from '../conventions/sum
 import type { CheckpointPlan } from '../folder/checkpointPlan';
 import { scanGlobals } from '../safety/scan';
 import { loadTorchFile } from '../torch/loadTorchFile';
+import { rejectPlaceholder } from '../torch/sniff';
 import type { TorchFile } from '../torch/torchFile';
 
 /** Opens a dropped file by its path. */
@@ -95,7 +96,9 @@ export class AnalysisContext {
     try {
       const src = this.open(path);
       if (src.size > MAX_JSON_BYTES) throw new CheckpointFormatError('limit-exceeded', path, `this JSON file is ${src.size} bytes, more than the ${MAX_JSON_BYTES} read.`);
-      const value = parse(new TextDecoder().decode(await src.read(0, src.size)));
+      const bytes = await src.read(0, src.size);
+      rejectPlaceholder(bytes.subarray(0, 512), src.size, path);
+      const value = parse(new TextDecoder().decode(bytes));
       this.describe(path, { format: 'JSON' });
       return value;
     } catch (e) {

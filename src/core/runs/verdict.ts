@@ -39,6 +39,8 @@ export function whereText(s: Placed): string {
 
 /** "Resuming from X will start epoch 3." when the trainer's resume text reads as a verb phrase, else "Resuming from X: <text>." */
 export function resumeSentence(name: string, text: string): string {
+  const failing = /^fail:\s*/i.exec(text);
+  if (failing) return `Resuming from ${name} would fail: ${text.slice(failing[0].length)}.`;
   return /^(start|continue|skip|train|resume|restart|load|follow|begin|run|repeat|redo)\b/i.test(text) ? `Resuming from ${name} will ${text}.` : `Resuming from ${name}: ${text}.`;
 }
 
@@ -46,9 +48,16 @@ export function resumeSentence(name: string, text: string): string {
 function pickUnplaced(summaries: readonly CheckpointSummary[]): CheckpointSummary | undefined {
   const withPos = summaries.filter((s) => s.position && s.kind !== 'unreadable' && !s.problems.length);
   if (!withPos.length) return undefined;
-  const picked = conventionById(withPos[0].kind)?.pickResume?.(withPos);
+  const picked = conventionById(withPos[0].kind)?.pickResume?.(withPos) ?? withPos.find((s) => s.name === 'last_checkpoint' || /^last/.test(s.name) || /^checkpoint_last/.test(s.name));
   if (picked) return picked;
   return [...withPos].sort((a, b) => (b.position?.globalStep ?? -1) - (a.position?.globalStep ?? -1))[0];
+}
+
+/** What to do with a finished run: nothing, or train further in the way the files allow. */
+function finishedAction(s: CheckpointSummary): string {
+  return s.position?.resumable === false
+    ? `Nothing to resume: ${s.name} holds final weights only. To train further, start a new run from them.`
+    : 'Nothing to do; to train further, raise the planned length (epochs or max_steps) and resume.';
 }
 
 /** The verdict for a resume checkpoint whose position cannot be compared with the others'. */
@@ -60,7 +69,7 @@ function unplacedVerdict(run: Run, s: CheckpointSummary): RunVerdict {
     happens: resumeSentence(s.name, up.resume),
     resumeFrom: s.id,
     assessment: up.finished ? 'The run reached its planned end.' : up.resumable === false ? `${s.name} lacks the files a resume needs.` : 'Where in the epoch the save was made is up to the training script.',
-    action: up.finished ? 'Nothing to do; to train further, raise the planned length and resume.' : up.resumable === false ? 'Start a new run from these weights, or point the trainer at a checkpoint that exists; the training state cannot be restored as it is.' : 'Resume as it is.',
+    action: up.finished ? finishedAction(s) : up.resumable === false ? 'Start a new run from these weights, or point the trainer at a checkpoint that exists; the training state cannot be restored as it is.' : 'Resume as it is.',
     target: s.id,
   };
 }
@@ -68,6 +77,19 @@ function unplacedVerdict(run: Run, s: CheckpointSummary): RunVerdict {
 /** The verdict of a run from its placement. */
 export function runVerdict(run: Run, summaries: readonly CheckpointSummary[], placement: RunPlacement): RunVerdict {
   const { last, furthest, lostEpochEnd, ahead } = placement;
+  // a file that runs code when loaded comes before any resume advice
+  const dangerous = summaries.filter((s) => s.safety?.verdict === 'dangerous');
+  if (dangerous.length) {
+    const names = dangerous.map((s) => s.name).join(', ');
+    return {
+      runId: run.id,
+      severity: 'error',
+      happens: `Loading ${names} with torch.load would run code it carries (see its safety section).`,
+      assessment: 'Do not load it in Python, and do not resume from it.',
+      action: `Delete ${names}, or inspect it here only; resume from a checkpoint you saved yourself.`,
+      target: dangerous[0].id,
+    };
+  }
   // the trainer's own pick may be a checkpoint without a comparable position (an mmengine
   // last_checkpoint naming a missing file, a DeepSpeed latest): it decides what a resume does
   const picked = conventionById(run.convention)?.pickResume?.(summaries.filter((s) => s.position && s.kind !== 'unreadable'));
@@ -78,7 +100,7 @@ export function runVerdict(run: Run, summaries: readonly CheckpointSummary[], pl
       return { runId: run.id, severity: 'warning', happens: `Reading was stopped before the checkpoints of ${run.label} were read.`, assessment: 'Nothing is known about them yet.', action: 'Drop the folder again to read them.' };
     }
     if (!readable.length) {
-      return { runId: run.id, severity: 'error', happens: `None of the ${plural(summaries.length, 'checkpoint', 'checkpoints')} in ${run.label} could be read.`, assessment: 'Nothing here can be resumed as it is.', action: 'See the problems listed for each file.' };
+      return { runId: run.id, severity: 'error', happens: summaries.length === 1 ? `The checkpoint in ${run.label} could not be read.` : `None of the ${summaries.length} checkpoints in ${run.label} could be read.`, assessment: 'Nothing here can be resumed as it is.', action: 'See the problems listed for each file.' };
     }
     const unplaced = pickUnplaced(readable);
     if (unplaced?.position) return unplacedVerdict(run, unplaced);
@@ -98,7 +120,7 @@ export function runVerdict(run: Run, summaries: readonly CheckpointSummary[], pl
   const resumeFrom = last.id;
   const happens = resumeSentence(last.name, pos.resume);
   if (pos.finished) {
-    return { runId: run.id, severity: 'ok', happens, resumeFrom, assessment: 'The run reached its planned end.', action: 'Nothing to do; to train further, raise the planned length (epochs or max_steps) and resume.', target: last.id };
+    return { runId: run.id, severity: 'ok', happens, resumeFrom, assessment: 'The run reached its planned end.', action: finishedAction(last), target: last.id };
   }
   if (pos.resumable === false) {
     const other = placement.regular.filter((s) => s !== last && s.position.resumable !== false).sort((a, b) => comparePositions(at(b), at(a)))[0];

@@ -6,6 +6,7 @@
  */
 import type { ByteSource } from '../bytes/byteSource';
 import { u64 } from '../bytes/binary';
+import { rejectPlaceholder } from '../torch/sniff';
 import { CheckpointFormatError } from '../errors';
 
 /** One tensor entry of a safetensors header. */
@@ -40,6 +41,7 @@ const ITEM_SIZES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I6
  */
 export async function readSafetensorsHeader(src: ByteSource): Promise<SafetensorsHeader> {
   if (src.size === 0) throw new CheckpointFormatError('empty-file', src.name, 'the file is empty (0 bytes).');
+  rejectPlaceholder(await src.read(0, Math.min(src.size, 512)), src.size, src.name);
   const lenBytes = await src.read(0, 8);
   if (lenBytes.length < 8) throw new CheckpointFormatError('truncated', src.name, 'the file is shorter than the 8-byte safetensors header length.');
   const n = u64(lenBytes, 0);

@@ -51,3 +51,13 @@ function asciiPrefix(head: Uint8Array): string {
   for (let i = 0; i < Math.min(head.length, 512); i++) s += String.fromCharCode(head[i]);
   return s;
 }
+
+/**
+ * Throw the clear error when the first bytes of a file that should hold data (JSON, safetensors)
+ * say it is a Git LFS pointer or an HTML page (a failed download) instead.
+ * @throws CheckpointFormatError (`lfs-pointer`, `html-page`)
+ */
+export function rejectPlaceholder(head: Uint8Array, size: number, file: string): void {
+  const kind = sniff(head, size);
+  if (kind === 'lfs-pointer' || kind === 'html') rejectNonCheckpoint(kind, file);
+}

@@ -15,6 +15,7 @@
 import JSON5 from 'json5';
 import type { ByteSource } from '../../bytes/byteSource';
 import { CheckpointFormatError } from '../../errors';
+import { rejectPlaceholder } from '../../torch/sniff';
 import { asNumber, dictGet, dictKeys, qualifiedName, type PyValue } from '../../pickle/values';
 import { loadTorchFile } from '../../torch/loadTorchFile';
 import type { TorchFile } from '../../torch/torchFile';
@@ -379,13 +380,14 @@ export function isHfTrainerFolder(fileNames: readonly string[]): boolean {
  * Read a Trainer checkpoint folder. Reads all of trainer_state.json, the pickles of the torch
  * files and a few bytes per optimizer `step` tensor; never tensor data otherwise.
  * @throws CheckpointFormatError only for trainer_state.json (`empty-file`, `limit-exceeded`,
- *         `bad-json`, `not-a-checkpoint`); every other file's failure becomes a `problems` entry.
+ *         `bad-json`, `not-a-checkpoint`, `lfs-pointer`, `html-page`); every other file's failure becomes a `problems` entry.
  */
 export async function readHfTrainer(files: HfTrainerFiles): Promise<HfTrainerSummary> {
   const stateSrc = files.trainerState;
   if (stateSrc.size === 0) throw new CheckpointFormatError('empty-file', stateSrc.name, 'this trainer_state.json is empty (0 bytes): the save was probably interrupted.');
   if (stateSrc.size > MAX_STATE_BYTES) throw new CheckpointFormatError('limit-exceeded', stateSrc.name, `this trainer_state.json is ${stateSrc.size} bytes, more than the ${MAX_STATE_BYTES} this viewer reads.`);
   const bytes = await stateSrc.read(0, stateSrc.size);
+  rejectPlaceholder(bytes.subarray(0, 512), stateSrc.size, stateSrc.name);
   const state = parseTrainerState(new TextDecoder('utf-8').decode(bytes), stateSrc.name);
 
   const problems: FileProblem[] = [];

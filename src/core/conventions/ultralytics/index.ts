@@ -124,4 +124,6 @@ export const ultralytics: Convention = {
   repair: ultralyticsRepair,
   matches: (file) => ultralyticsFlavor(file.value) !== undefined,
   read,
+  // ultralytics/engine/trainer.py check_resume and YOLOv5 train.py --resume: the run's weights/last.pt
+  pickResume: (checkpoints) => checkpoints.find((c) => c.name === 'last.pt'),
 };

@@ -1,0 +1,52 @@
+/** Run verdicts on the project's own fixtures: the one answer per run that the page, findings and CLI share. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { analyzeRuns } from '../src/core/findings/runFindings';
+import { analyzeFolder, OWN } from './support/fixtures';
+
+async function verdicts(dir: string) {
+  const { summaries } = await analyzeFolder(dir);
+  return analyzeRuns({ summaries, otherFolders: [], files: [] }).runs;
+}
+
+describe('run verdicts', () => {
+  test('a file that runs code: the verdict says do not load it, before any resume advice', async () => {
+    const runs = await verdicts(join(OWN, 'bad'));
+    const v = runs[0].verdict;
+    expect(v.severity).toBe('error');
+    expect(v.happens).toBe('Loading malicious_os_system.pth with torch.load would run code it carries (see its safety section).');
+    expect(v.action).toContain('Delete malicious_os_system.pth');
+  });
+
+  test('Ultralytics: the resume pick is last.pt; a stripped best.pt is never advised to be resumed', async () => {
+    const runs = await verdicts(join(OWN, 'ultralytics', 'runs'));
+    expect(runs).toHaveLength(1);
+    expect(runs[0].verdict.resumeFrom).toBe('runs/detect/train/weights/last.pt');
+    expect(runs[0].verdict.happens).toMatch(/^Resuming from last\.pt will start epoch index 5/);
+  });
+
+  test('the lost end-of-epoch save: resume from the furthest checkpoint first, the repair second and why', async () => {
+    const runs = await verdicts(join(OWN, 'enstack_run'));
+    const v = runs[0].verdict;
+    expect(v.severity).toBe('error');
+    expect(v.action).toBe('Resume from recovery_checkpoint (epoch 3 step 450): it holds the most training of this run.');
+    expect(v.secondChoice).toMatch(/^Marking epoch 2 complete in last_checkpoint would start epoch 3 from batch 0 and discard what recovery_checkpoint trained beyond that\. Its optimizer has taken 1700 steps where epoch 2 complete means 1800/);
+  });
+
+  test('Git LFS pointers instead of the files: every file, JSON and safetensors included, says so', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'ckptview-lfs-')), 'checkpoint-500');
+    mkdirSync(dir);
+    const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 1467\n';
+    for (const f of ['model.safetensors', 'config.json', 'trainer_state.json', 'optimizer.pt']) writeFileSync(join(dir, f), pointer);
+    const { summaries } = await analyzeFolder(dir);
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0].problems.map((p) => [p.file.split('/').pop(), p.code]).sort()).toEqual([
+      ['config.json', 'lfs-pointer'],
+      ['model.safetensors', 'lfs-pointer'],
+      ['optimizer.pt', 'lfs-pointer'],
+      ['trainer_state.json', 'lfs-pointer'],
+    ]);
+  });
+});
