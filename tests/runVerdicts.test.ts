@@ -50,3 +50,19 @@ describe('run verdicts', () => {
     ]);
   });
 });
+
+describe('a legacy file that ends early', () => {
+  test('its storages need more bytes than it holds: a truncated problem, never "weights_only loads it"', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const src = join(OWN, 'legacy_t7', 'checkpoint');
+    const name = readdirSync(src).find((n) => n.endsWith('.t7')) as string;
+    const whole = readFileSync(join(src, name));
+    const dir = join(mkdtempSync(join(tmpdir(), 'ckptview-cut-')), 'cut');
+    mkdirSync(dir);
+    writeFileSync(join(dir, name), whole.subarray(0, whole.length - 8));
+    const { summaries } = await analyzeFolder(dir);
+    expect(summaries[0].problems.map((p) => p.code)).toEqual(['truncated']);
+    expect(summaries[0].problems[0].message).toContain(`need ${statSync(join(src, name)).size} bytes`);
+    expect(summaries[0].safety?.weightsOnlyLoads).toBe(false);
+  });
+});

@@ -59,7 +59,7 @@ export async function analyzeCheckpoint(plan: CheckpointPlan, open: FileOpener, 
     files: ctx.files,
     totalBytes: ctx.files.reduce((a, f) => a + f.size, 0),
     ...part,
-    safety: tookPickles || ctx.findings.length ? safetySummary(ctx.findings, ctx.barePickle) : undefined,
+    safety: tookPickles || ctx.findings.length ? safetySummary(ctx.findings, ctx.barePickle || ctx.damaged) : undefined,
     problems: ctx.problems,
     warnings: ctx.warnings,
   };

@@ -32,6 +32,8 @@ export class AnalysisContext {
   private readonly torch = new Map<string, Promise<TorchFile | undefined>>();
   /** Set when a file is a bare pickle, which torch.load (weights_only or not) rejects. */
   barePickle = false;
+  /** Set when a file failed an integrity check (ends early, CRC mismatch): torch.load fails on it, so never "weights_only loads it". */
+  damaged = false;
 
   constructor(
     readonly plan: CheckpointPlan,
@@ -73,6 +75,7 @@ export class AnalysisContext {
             pickleProtocol: f.main.result.protocol,
           });
           if (f.format === 'pickle') this.barePickle = true; // torch.load rejects a bare pickle: never "weights_only loads it"
+          if (f.integrity.length) this.damaged = true; // a truncated or corrupt file does not load either
           for (const finding of torchFileFindings(path, f)) this.findings.push(finding); // one per import site: may be 100,000s
           for (const a of f.anomalies) this.warnings.push(`${path}: ${a}`);
           for (const e of f.integrity) this.problems.push(problemOf(path, e));

@@ -558,7 +558,7 @@ async function parseLegacy(bytes: Uint8Array, src: ByteSource, options: LoadOpti
   if (!isMagic && mv.kind === 'object' && magic.result.end < bytes.length) {
     // A legacy file whose magic number is computed by a call: torch.load runs that call first.
     try {
-      const legacy = await parseLegacyAfterMagic(bytes, magic, run, file, storages, obs, options);
+      const legacy = checkLegacyLength(await parseLegacyAfterMagic(bytes, magic, run, file, storages, obs, options), src.size);
       legacy.anomalies.push('the legacy magic number is not a literal but the result of a call: torch.load would run that call before anything else');
       return legacy;
     } catch (e) {
@@ -580,7 +580,32 @@ async function parseLegacy(bytes: Uint8Array, src: ByteSource, options: LoadOpti
     pickles.push(...(await nestedPickles(obs, pickles[0], file, options)));
     return { file, format: 'pickle', value: mv, main: pickles[0], pickles, mainBytes: bytes, storages, anomalies, integrity: unresolvedProblem(obs, file) };
   }
-  return await parseLegacyAfterMagic(bytes, magic, run, file, storages, obs, options);
+  return checkLegacyLength(await parseLegacyAfterMagic(bytes, magic, run, file, storages, obs, options), src.size);
+}
+
+/**
+ * A legacy file whose storages need more bytes than the file holds ends early: torch.load
+ * (`torch/serialization.py` `_legacy_load`: an 8-byte element count, then numel x itemsize bytes
+ * per storage key, in order) fails with "unexpected EOF". Added as an integrity problem, so values
+ * are still shown but the file is never called loadable or repaired.
+ * @param size file size in bytes
+ */
+function checkLegacyLength(tf: TorchFile, size: number): TorchFile {
+  if (tf.format !== 'legacy' || !tf.legacy) return tf;
+  let need = tf.legacy.storagesOffset;
+  for (const key of tf.legacy.storageKeys) {
+    const ref = tf.storages.get(key);
+    if (!ref) return tf; // a key the pickle never described: the length cannot be told
+    need += 8 + ref.numel * ref.itemSize;
+  }
+  if (need <= size) return tf;
+  return {
+    ...tf,
+    integrity: [
+      ...tf.integrity,
+      new CheckpointFormatError('truncated', tf.file, `the file ends early: its ${tf.legacy.storageKeys.length} storages need ${need} bytes, but the file has ${size} (torch.load fails with "unexpected EOF"). Copy or download it again.`),
+    ],
+  };
 }
 
 /** The rest of a legacy stream after its magic-number pickle. */
