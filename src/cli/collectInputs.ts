@@ -18,12 +18,14 @@ export interface CollectedInputs {
   readonly files: DroppedFile[];
   /** Absolute path on disk of every drop path. */
   readonly absolute: Map<string, string>;
+  /** Entries that were not read, each with the reason (a link to nothing, a link to a folder). */
+  readonly skipped: string[];
 }
 
 const toSlashes = (p: string): string => p.split(sep).join('/');
 
 /** Every regular file under `dir` (absolute), depth first in name order; directory symlinks are not followed. */
-function walk(dir: string): { path: string; size: number }[] {
+function walk(dir: string, skipped: string[]): { path: string; size: number }[] {
   let names: string[];
   try {
     names = readdirSync(dir).sort();
@@ -38,13 +40,17 @@ function walk(dir: string): { path: string; size: number }[] {
       st = lstatSync(p);
       if (st.isSymbolicLink()) {
         const target = statSync(p);
-        if (target.isDirectory()) continue; // loops; the page's drop does not follow them either
+        if (target.isDirectory()) {
+          skipped.push(`${p}: a link to a folder, not followed (links may loop; the page's drop does not follow them either)`);
+          continue;
+        }
         st = target;
       }
     } catch {
-      continue; // a dangling link
+      skipped.push(`${p}: a link to nothing (its target is missing)`);
+      continue;
     }
-    if (st.isDirectory()) out.push(...walk(p));
+    if (st.isDirectory()) out.push(...walk(p, skipped));
     else if (st.isFile()) out.push({ path: p, size: st.size });
   }
   return out;
@@ -57,6 +63,7 @@ function walk(dir: string): { path: string; size: number }[] {
 export function collectInputs(args: readonly string[]): CollectedInputs {
   const files: DroppedFile[] = [];
   const absolute = new Map<string, string>();
+  const skipped: string[] = [];
   const add = (dropPath: string, abs: string, size: number): void => {
     // the same name from two arguments (two `last_checkpoint` folders): fall back to the path from here
     let p = dropPath;
@@ -76,7 +83,7 @@ export function collectInputs(args: readonly string[]): CollectedInputs {
     }
     if (st.isDirectory()) {
       const parent = dirname(abs);
-      for (const f of walk(abs)) add(toSlashes(relative(parent, f.path)), f.path, f.size);
+      for (const f of walk(abs, skipped)) add(toSlashes(relative(parent, f.path)), f.path, f.size);
     } else {
       // a file keeps its folder's name (`last_checkpoint/training_state.pth`), so it is planned and
       // named like the folder it lives in, and files given from one folder form one checkpoint
@@ -85,5 +92,5 @@ export function collectInputs(args: readonly string[]): CollectedInputs {
       add(parent ? `${parent}/${basename(abs)}` : basename(abs), abs, st.size);
     }
   }
-  return { files, absolute };
+  return { files, absolute, skipped };
 }

@@ -54,6 +54,7 @@ export async function inspectCommand(o: InspectOptions, io: CliIo): Promise<Exit
   const started = performance.now();
   const inputs = collectInputs(o.paths);
   const result = await analyzeInputs(inputs, { currentBatchesPerEpoch: o.batchesPerEpoch });
+  for (const sk of inputs.skipped) io.err(`ckptview: skipped ${sk}`);
   if (result.summaries.length === 0) {
     throw new CliError(
       EXIT.badInput,

@@ -102,7 +102,7 @@ function CardBody({ s }: { s: CheckpointSummary }) {
           { label: 'Step', value: p?.stepSaved === false ? 'not saved' : int(p?.step), testId: 'step' },
           { label: pos?.stepUnit === 'optimizer steps' ? 'Update steps per epoch' : pos?.stepUnit === 'iterations' ? 'Iterations per epoch' : 'Batches per epoch', value: p?.totalBatches ? int(p.totalBatches) : p ? 'not saved' : '—', testId: 'total-batches' },
           { label: 'Progress', value: percent(p?.progressPercent) },
-          { label: 'Remaining batches', value: int(p?.remainingBatches), testId: 'remaining' },
+          { label: pos?.stepUnit === 'optimizer steps' ? 'Remaining steps' : pos?.stepUnit === 'iterations' ? 'Remaining iterations' : 'Remaining batches', value: int(p?.remainingBatches), testId: 'remaining' },
           ...(s.kind === 'enstack' || s.bestValF1 !== undefined || s.bestValAcc !== undefined
             ? [
                 { label: 'Best F1', value: metric4(s.bestValF1), testId: 'best-f1' },
