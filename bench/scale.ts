@@ -212,7 +212,7 @@ async function main(): Promise<void> {
   log(`uptime at end: ${loadEnd}`);
 
   const table = [
-    '| Checkpoints (files) | Page: change -> table complete | CLI core: first call / best of 3 | page / CLI (first) | Total blocking time | Longest task | Long tasks | Reads per checkpoint (CLI core) | Page JS heap at the end (after GC) | DOM nodes |',
+    '| Checkpoints (files) | Page: change -> table complete | CLI core: first call / best of 3 | page / CLI (first) | Total blocking time | Longest task | Long tasks | Reads per checkpoint (CLI core) | Page JS heap at the end (after GC) | DOM nodes (CDP count, text nodes included) |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(({ n, core: c, page: p }) =>
       `| ${n} (${c.files}) | ${p.error ? `**not complete**: ${p.error}` : ms(p.completeMs)} | ${ms(c.ms[0])} / ${ms(Math.min(...c.ms))} | ${(p.completeMs / c.ms[0]).toFixed(1)}x | ${ms(p.tbtMs)} | ${ms(p.longestMs)} | ${p.longTasks} | ${(c.reads / c.checkpoints).toFixed(1)} (${size(c.bytesRead / c.checkpoints)}) | ${size(p.heapUsed)} (${size(p.heapAfterGc)}) | ${p.domNodes} |`,

@@ -9,6 +9,14 @@ import { buildSeries } from '../core/history/series';
 import { loadedSummaries, useCheckpoints } from '../store/checkpointStore';
 import { downloadBlob } from './downloads';
 
+/**
+ * Lines drawn at first. A drop of hundreds of checkpoints has hundreds of series (one per HF
+ * checkpoint's trainer_state, one per run's TensorBoard tag): more lines than anyone can read, and
+ * recharts spent seconds of main-thread work per store update drawing them (issue 15). The others
+ * stay in the list below, unticked, and can be ticked on.
+ */
+export const MAX_DRAWN = 12;
+
 const COLORS = ['#2b59c3', '#d9480f', '#2f9e44', '#ae3ec9', '#1098ad', '#f08c00', '#e64980', '#5c7cfa', '#868e96', '#0ca678'];
 
 /**
@@ -91,7 +99,10 @@ export function HistoryChart() {
   const [hidden, setHidden] = useState<Record<string, boolean>>({});
   const box = useRef<HTMLDivElement>(null);
   if (series.length === 0) return null;
-  const isVisible = (id: string, initial: boolean): boolean => hidden[id] === undefined ? initial : !hidden[id];
+  // the first MAX_DRAWN series that are on by default are drawn; later ones start unticked
+  const drawnAtFirst = new Set(series.filter((s) => s.visible).slice(0, MAX_DRAWN).map((s) => s.id));
+  const notDrawn = series.filter((s) => s.visible && !drawnAtFirst.has(s.id) && hidden[s.id] === undefined).length;
+  const isVisible = (id: string, initial: boolean): boolean => (hidden[id] === undefined ? initial && drawnAtFirst.has(id) : !hidden[id]);
   const shown = series.filter((s) => isVisible(s.id, s.visible));
   const hasLoss = shown.some((s) => s.axis === 'loss');
   const xs = shown.flatMap((s) => s.points.map((p) => p.x));
@@ -122,6 +133,7 @@ export function HistoryChart() {
           </label>
         ))}
       </fieldset>
+      {notDrawn > 0 ? <p className="muted small" data-testid="series-not-drawn">{notDrawn} more series not drawn at first (at most {MAX_DRAWN} lines): tick them above to plot them.</p> : null}
       {shown.length === 0 ? <p className="muted small">Every series is switched off: tick one above to plot it.</p> : null}
       <div ref={box} className="chart-box">
         <ResponsiveContainer width="100%" height={320}>
