@@ -3,6 +3,9 @@ import { useId, useState } from 'react';
 import { useCheckpoints } from '../store/checkpointStore';
 import { useRunsReport } from './useRunsReport';
 
+/** Findings listed before "Show all" (they are sorted most important first). */
+const FIRST_FINDINGS = 50;
+
 export function FindingsPanel() {
   const entries = useCheckpoints((s) => s.entries);
   const current = useCheckpoints((s) => s.currentBatchesPerEpoch);
@@ -12,6 +15,8 @@ export function FindingsPanel() {
   const [text, setText] = useState(current === undefined ? '' : String(current));
   const invalid = text.trim() !== '' && !/^\d+$/.test(text.trim()) ? 'Enter a whole number of batches, e.g. 1270.' : text.trim() !== '' && Number(text) === 0 ? 'Batches per epoch must be 1 or more.' : undefined;
   const { findings, runs } = useRunsReport();
+  // hundreds of runs make thousands of findings: the most important come first, the rest on request
+  const [showAll, setShowAll] = useState(false);
   const runLabel = new Map(runs.map((r) => [r.run.id, r.run.label]));
   return (
     <section className="panel" aria-labelledby="findings-title" data-testid="findings">
@@ -36,7 +41,7 @@ export function FindingsPanel() {
       {invalid ? <p id={`${inputId}-err`} className="problem small" role="alert">{invalid}</p> : null}
       {findings.length === 0 ? <p className="muted">Nothing contradicts itself in what was loaded.</p> : null}
       <ul className="findings">
-        {findings.map((f) => (
+        {findings.slice(0, showAll ? findings.length : FIRST_FINDINGS).map((f) => (
           <li key={f.id} className={`finding finding-${f.severity}`} data-testid="finding" data-finding={f.id.split(':')[0]}>
             <p className="finding-title">
               {f.run && runs.length > 1 ? <span className="run-tag">{runLabel.get(f.run)}</span> : null}
@@ -60,6 +65,11 @@ export function FindingsPanel() {
           </li>
         ))}
       </ul>
+      {findings.length > FIRST_FINDINGS && !showAll ? (
+        <button type="button" className="subtle" onClick={() => setShowAll(true)} data-testid="findings-show-all">
+          Show all {findings.length} findings
+        </button>
+      ) : null}
     </section>
   );
 }
