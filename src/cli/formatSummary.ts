@@ -70,11 +70,11 @@ export function formatSummary(s: CheckpointSummary): string[] {
     lines.push(row('remaining batches', int(p.remainingBatches)));
     lines.push(row('resume', p.resume.text));
   }
-  if (s.bestValF1 !== undefined || s.bestValAcc !== undefined || p) {
+  if (s.bestValF1 !== undefined || s.bestValAcc !== undefined || (p && (s.kind === 'enstack' || s.kind === 'generic'))) {
     lines.push(row('best F1', metric4(s.bestValF1)));
     lines.push(row('best accuracy', metric4(s.bestValAcc)));
   }
-  if (s.bestMetric) lines.push(row(`best ${s.bestMetric.name}`, metric4(s.bestMetric.value)));
+  if (s.bestMetric) lines.push(row(/^best/i.test(s.bestMetric.name) ? s.bestMetric.name : `best ${s.bestMetric.name}`, metric4(s.bestMetric.value)));
   for (const m of s.metrics ?? []) {
     if (m.name === 'best_val_f1' || m.name === 'best_val_acc' || m.name === s.bestMetric?.name) continue;
     lines.push(row(m.name, metric4(m.value)));
