@@ -31,6 +31,8 @@ describe.skipIf(!existsSync(RW2))('realworld2 HF Trainer and Lightning cases', (
     const s = await only('hf_chatglm2_prefix');
     expect(s.kind).toBe('hf-trainer');
     expect(s.position).toMatchObject({ globalStep: t.global_step, finished: true, epochsCompleted: Math.floor(t.epoch), epoch: t.epoch });
+    // a finished run is not offered "mark epoch complete": the resume trains nothing either way
+    expect(s.repair.offers?.find((o) => o.id.includes('mark'))?.refusal).toBe(`the run is finished: global_step ${t.global_step} has reached max_steps ${t.max_steps}, so a resume trains nothing whatever the epoch says; raise max_steps to train further`);
     expect(s.position?.resume).toBe(`train nothing: global_step ${t.global_step} has reached max_steps ${t.max_steps} (the run finished); raise max_steps to train further`);
     expect(s.progress?.resume.text).not.toMatch(/continues epoch 1 from step 3000/);
     expect(s.progress?.progressPercent).toBe(Math.round(t.epoch * 1000) / 10);

@@ -64,6 +64,7 @@ export async function hfRepairOffers(ctx: AnalysisContext, statePath: string, di
   const base = { id: MARK, verb: 'mark-complete' as const, safety: 'guarded' as const, file: statePath, alternative: ALTERNATIVE };
   const U = stepsPerEpoch;
   if (!U) out.push({ ...base, label: 'Mark epoch complete', fields: [], resumeAfter: '', sideEffects: [], refusal: 'the update steps per epoch cannot be told from this folder (no max_steps / num_train_epochs), so the new global_step is unknown' });
+  else if (hf.maxSteps !== undefined && hf.maxSteps > 0 && hf.globalStep >= hf.maxSteps) out.push({ ...base, label: 'Mark epoch complete', fields: [], resumeAfter: '', sideEffects: [], refusal: `the run is finished: global_step ${hf.globalStep} has reached max_steps ${hf.maxSteps}, so a resume trains nothing whatever the epoch says; raise max_steps to train further` });
   else if (!Number.isInteger(hf.globalStep)) out.push({ ...base, label: 'Mark epoch complete', fields: [], resumeAfter: '', sideEffects: [], refusal: `global_step ${hf.globalStep} is not an integer (transformers #27630); fix the Trainer version instead` });
   else if (hf.globalStep % U === 0) out.push({ ...base, label: 'Mark epoch complete', fields: [], resumeAfter: '', sideEffects: [], refusal: `global_step ${hf.globalStep} is already at an epoch boundary (${hf.globalStep / U} x ${U} update steps)` });
   else {
