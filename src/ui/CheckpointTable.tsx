@@ -152,8 +152,16 @@ export function CheckpointTable() {
     const target = rows[Math.max(0, Math.min(rows.length - 1, i))];
     if (!target) return;
     setFocusId(target.id);
-    if (virtual) virtualizer.scrollToIndex(i, { align: 'auto' });
-    requestAnimationFrame(() => body.current?.querySelector<HTMLTableRowElement>(`tr[data-row="${CSS.escape(target.id)}"]`)?.focus());
+    const rowOf = (): HTMLTableRowElement | null | undefined => body.current?.querySelector<HTMLTableRowElement>(`tr[data-row="${CSS.escape(target.id)}"]`);
+    // a rendered row takes the focus at once (a key pressed right after lands on it); a row outside
+    // the virtual window is scrolled in first and focused once rendered
+    const now = rowOf();
+    if (now) {
+      now.focus();
+      return;
+    }
+    if (virtual) virtualizer.scrollToIndex(Math.max(0, Math.min(rows.length - 1, i)), { align: 'auto' });
+    requestAnimationFrame(() => rowOf()?.focus());
   };
   const onKey = (ev: KeyboardEvent<HTMLTableRowElement>, id: string): void => {
     const i = rows.findIndex((r) => r.id === id);
