@@ -10,20 +10,12 @@
  *   S.1111.111 is NaN, so the largest finite value is 448; exponent 0 subnormal.
  */
 
+import { halfToNumber } from '../pickle/numpyValues';
+
 let half: Float32Array | undefined;
 let bf16: Float32Array | undefined;
 let e4m3: Float32Array | undefined;
 let e5m2: Float32Array | undefined;
-
-/** One float16 bit pattern (0..65535) as a number (IEEE 754 binary16). */
-export function decodeHalfBits(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 0x1f) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
 
 /** One float8_e4m3fn bit pattern (0..255) as a number. */
 export function decodeE4m3fnBits(b: number): number {
@@ -49,7 +41,7 @@ export function decodeE5m2Bits(b: number): number {
 export function halfTable(): Float32Array {
   if (!half) {
     half = new Float32Array(65536);
-    for (let i = 0; i < 65536; i++) half[i] = decodeHalfBits(i);
+    for (let i = 0; i < 65536; i++) half[i] = halfToNumber(i);
   }
   return half;
 }
