@@ -35,9 +35,9 @@ export interface RunPlacement {
   readonly lostEpochEnd: boolean;
 }
 
-/** The default resume pick: `last_checkpoint`, `last*`, `checkpoint_last*`, else undefined. */
-function namedLast(regular: Placed[]): Placed | undefined {
-  return regular.find((s) => s.name === 'last_checkpoint') ?? regular.find((s) => /^last/.test(s.name)) ?? regular.find((s) => /^checkpoint_last/.test(s.name));
+/** The default resume pick among `checkpoints`: `last_checkpoint`, then `last*`, then `checkpoint_last*`, else undefined. */
+export function namedLast<T extends { readonly name: string }>(checkpoints: readonly T[]): T | undefined {
+  return checkpoints.find((s) => s.name === 'last_checkpoint') ?? checkpoints.find((s) => /^last/.test(s.name)) ?? checkpoints.find((s) => /^checkpoint_last/.test(s.name));
 }
 
 /** Place the checkpoints of one run (all of one convention). */

@@ -9,7 +9,7 @@ import { NOT_READ, type CheckpointSummary } from '../conventions/summary';
 import { conventionById } from '../conventions/registry';
 import { comparePositions, expectedOptimizerSteps } from '../findings/position';
 import type { Run } from './groupRuns';
-import { at, type Placed, type RunPlacement } from './placement';
+import { at, namedLast, type Placed, type RunPlacement } from './placement';
 
 /** The verdict of one run. */
 export interface RunVerdict {
@@ -48,7 +48,7 @@ export function resumeSentence(name: string, text: string): string {
 function pickUnplaced(summaries: readonly CheckpointSummary[]): CheckpointSummary | undefined {
   const withPos = summaries.filter((s) => s.position && s.kind !== 'unreadable' && !s.problems.length);
   if (!withPos.length) return undefined;
-  const picked = conventionById(withPos[0].kind)?.pickResume?.(withPos) ?? withPos.find((s) => s.name === 'last_checkpoint' || /^last/.test(s.name) || /^checkpoint_last/.test(s.name));
+  const picked = conventionById(withPos[0].kind)?.pickResume?.(withPos) ?? namedLast(withPos);
   if (picked) return picked;
   return [...withPos].sort((a, b) => (b.position?.globalStep ?? -1) - (a.position?.globalStep ?? -1))[0];
 }
