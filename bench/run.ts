@@ -4,7 +4,8 @@
  * written by real PyTorch into a temp folder that is deleted afterwards. Writes BENCHMARKS.md.
  *
  * Options: --quick (10 MB and 100 MB, few runs; writes bench/out/BENCHMARKS.quick.md),
- * --no-browser, --no-zip64; --scale runs only the many-checkpoints benchmark (bench/scale.ts).
+ * --no-browser, --no-zip64; --scale runs only the many-checkpoints benchmark (bench/scale.ts);
+ * --health only the tensor health / diff benchmark (bench/health.ts).
  * Not part of `npm test`.
  */
 import { execFileSync } from 'node:child_process';
@@ -202,6 +203,9 @@ async function main(): Promise<void> {
 if (args.includes('--scale')) {
   // issue 15: page against CLI core on 50, 200 and 1,000 checkpoints (bench/scale.ts)
   await import('./scale');
+} else if (args.includes('--health')) {
+  // issue 17: health scan and diff of 1 GB files, page and CLI against torch (bench/health.ts)
+  await import('./health');
 } else {
   main().catch((e: unknown) => {
     console.error(e);
