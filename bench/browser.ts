@@ -67,9 +67,9 @@ const INSTRUMENT = `(() => {
 })();`;
 
 /** Build the site into `outDir` (`npx vite build --outDir`), leaving the repository's dist/ alone. */
-export async function buildSite(root: string, outDir: string): Promise<{ ok: boolean; ms: number; log: string }> {
+export async function buildSite(root: string, outDir: string, options: { minify?: boolean } = {}): Promise<{ ok: boolean; ms: number; log: string }> {
   const t = performance.now();
-  const r = await run('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], root);
+  const r = await run('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn', ...(options.minify === false ? ['--minify', 'false'] : [])], root);
   return { ok: r.code === 0, ms: performance.now() - t, log: r.out.slice(-2000) };
 }
 
@@ -95,6 +95,13 @@ export interface Preview {
  * @throws Error when the server does not answer within 30 s
  */
 export async function startPreview(root: string, outDir: string, port = PORT): Promise<Preview> {
+  // a server left on the port (a benchmark killed before its cleanup) would answer for this one
+  // with an older build: refuse to measure it
+  const stale = await fetch(`http://127.0.0.1:${port}/`).then(
+    () => true,
+    () => false,
+  );
+  if (stale) throw new Error(`port ${port} already answers (a vite preview left running?): stop it first, e.g. pkill -f "vite preview"`);
   const child: ChildProcess = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', outDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],

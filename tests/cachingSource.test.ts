@@ -56,4 +56,16 @@ describe('cachingSource', () => {
     expect(stats.reads).toBe(3);
     expect(stats.bytesRead).toBe(32 * 1024 + 32 * 1024 - (32 * 1024 - (size % (32 * 1024))) + 4 * 32 * 1024);
   });
+
+  test('a large file: the first read at its start takes the head (magic bytes and data.pkl together)', async () => {
+    const { source, stats } = countingSource(bytesSource(data, 'large'));
+    const cached = cachingSource(source, { blockBytes: 4096, headBytes: 32 * 1024 });
+    expect(await cached.read(0, 4)).toEqual(data.subarray(0, 4)); // the sniff of the magic bytes
+    expect(stats).toEqual({ reads: 1, bytesRead: 32 * 1024 });
+    expect(await cached.read(30, 20_000)).toEqual(data.subarray(30, 20_030)); // data.pkl, within the head
+    expect(stats.reads).toBe(1);
+    expect(await cached.read(32 * 1024, 10)).toEqual(data.subarray(32 * 1024, 32 * 1024 + 10)); // past the head: one block
+    expect(stats).toEqual({ reads: 2, bytesRead: 32 * 1024 + 4096 });
+  });
 });
+

@@ -15,8 +15,9 @@ import { runPipeline } from '../src/core/pipeline/runPipeline';
 import type { InputFile, PipelineEvent } from '../src/core/pipeline/types';
 import { analyzeInputs } from '../src/cli/analyzeInputs';
 import { collectInputs } from '../src/cli/collectInputs';
-import { analyzeDrop } from '../src/worker/analyzeDrop';
-import type { WorkerResponse } from '../src/worker/protocol';
+import { analyzeDrop, MessageBatcher } from '../src/worker/analyzeDrop';
+import { SUMMARY_BATCH_MS, type WorkerResponse } from '../src/worker/protocol';
+import type { CheckpointSummary } from '../src/core/conventions/summary';
 import { OWN, walk } from './support/fixtures';
 
 const RUN = join(OWN, 'enstack_run');
@@ -84,7 +85,8 @@ describe('runPipeline', () => {
 
   test('cancelled between checkpoints: no further summaries, no findings', async () => {
     let seen = 0;
-    const r = await runPipeline(folderDrop(), blobAccess, (e) => void (e.type === 'summary' && seen++), { isCancelled: () => seen >= 2 });
+    // one lane: no checkpoint is started once cancelled (with more lanes, those already started finish)
+    const r = await runPipeline(folderDrop(), blobAccess, (e) => void (e.type === 'summary' && seen++), { isCancelled: () => seen >= 2, concurrency: 1 });
     expect(r.cancelled).toBe(true);
     expect(r.summaries).toHaveLength(2);
     expect(r.scalars).toEqual([]);
@@ -109,6 +111,23 @@ describe('the CLI and the worker run it', () => {
     expect(r.summaries.find((s) => s.name === 'last_checkpoint')?.path).toBe('enstack_run/last_checkpoint');
   });
 
+  test('the batcher gathers summaries for SUMMARY_BATCH_MS and posts them before any other message', () => {
+    let clock = 0;
+    const out: WorkerResponse[] = [];
+    const b = new MessageBatcher(3, (m) => out.push(m), () => clock);
+    const summary = (id: string): CheckpointSummary => ({ id, name: id, path: id, kind: 'generic', files: [], totalBytes: 0, problems: [], warnings: [], repair: { eligible: false, reason: 'test' } }) as CheckpointSummary;
+    b.take({ type: 'summary', summary: summary('a') });
+    clock = SUMMARY_BATCH_MS - 1;
+    b.take({ type: 'summary', summary: summary('b') });
+    expect(out).toHaveLength(0);
+    clock = SUMMARY_BATCH_MS;
+    b.take({ type: 'summary', summary: summary('c') });
+    expect(out.map((m) => (m.type === 'summaries' ? m.summaries.map((s) => s.id).join() : m.type))).toEqual(['a,b,c']);
+    b.take({ type: 'summary', summary: summary('d') });
+    b.take({ type: 'done', elapsedMs: 1, cancelled: false });
+    expect(out.map((m) => (m.type === 'summaries' ? m.summaries.map((s) => s.id).join() : m.type))).toEqual(['a,b,c', 'd', 'done']);
+  });
+
   test('the worker forwards the events as its messages, without findings', async () => {
     const messages: WorkerResponse[] = [];
     await analyzeDrop(7, folderDrop().map((f) => ({ path: f.path, file: f.handle })), (m) => messages.push(m));
@@ -116,7 +135,10 @@ describe('the CLI and the worker run it', () => {
     const types = messages.map((m) => m.type);
     expect(types[0]).toBe('plan');
     expect(types.at(-1)).toBe('done');
-    expect(types.filter((t) => t === 'summary')).toHaveLength(expected.checkpoints.length);
+    const summaries = messages.flatMap((m) => (m.type === 'summaries' ? m.summaries : []));
+    expect(summaries.map((x) => x.name).sort()).toEqual([...expected.checkpoints].sort());
+    // summaries come before the scalars and done (the batcher keeps the order of kinds)
+    expect(types.lastIndexOf('summaries')).toBeLessThan(types.indexOf('scalars'));
     expect(types.filter((t) => t === 'scalars')).toHaveLength(1);
     const plan = messages[0];
     if (plan.type !== 'plan') throw new Error('no plan');

@@ -73,15 +73,18 @@ test('a 1 GB training_state.pth is summarised reading under 1 MB', async () => {
   expect(stats.bytesRead).toBeLessThan(1024 * 1024);
 });
 
-test('through the caching layer the pipeline uses, the 1 GB file is summarised in at most 8 reads of under 256 KB', async () => {
+test('through the caching layer the pipeline uses, the 1 GB file is summarised in at most 5 reads of under 256 KB', async () => {
   const { source, stats } = countingSource(file);
   const cached = cachingSource(source);
   const torch = await loadTorchFile(cached);
   const state = await readEnstackState(cached, torch);
   expect(state.optimizer?.steps).toBe(expected.optimizer_steps);
-  // measured: 36 reads (71 KB) without the cache, 8 reads (193 KB) with it: the tail, data.pkl, and
-  // the blocks of the sampled optimizer `step` storages, scattered among the large tensors
-  expect(stats.reads).toBeLessThanOrEqual(8);
+  // measured: 36 reads (71 KB) without the cache; with it, 5 reads (199 KB): the head (the magic
+  // bytes and data.pkl), the last 8 KiB (end records and central directory), and one read per place
+  // where the sampled optimizer `step` storages lie among the large tensors (3 in this file; steps
+  // less than 64 KiB apart come in one read of their span: in a browser a read costs ~1 ms
+  // whatever its size, so fewer reads beat fewer bytes)
+  expect(stats.reads).toBeLessThanOrEqual(5);
   expect(stats.bytesRead).toBeLessThan(256 * 1024);
 });
 

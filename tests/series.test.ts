@@ -4,7 +4,8 @@
  * epoch), and a Hugging Face trainer_state.json log_history.
  */
 import { describe, expect, test } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSeries } from '../src/core/history/series';
 import { readEventFile } from '../src/core/tensorboard/eventFile';
@@ -46,4 +47,22 @@ describe('series', () => {
     expect(f1.points.map((p) => [p.x, p.y])).toEqual(evals.map((e) => [e.epoch, e.eval_f1]));
     expect(series.find((x) => x.name.startsWith('loss'))!.points.length).toBe(state.log_history.filter((e) => 'loss' in e && typeof (e as { loss?: unknown }).loss === 'number').length);
   });
+
+  test('Hugging Face: the checkpoints of a run repeat one log_history, drawn once per run; runs stay apart', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ckptview-series-'));
+    for (const run of ['run_a', 'run_b']) for (const step of [350, 700]) cpSync(join(OWN, 'hf_trainer', 'checkpoint-700'), join(root, run, `checkpoint-${step}`), { recursive: true });
+    const { summaries } = await analyzeFolder(root);
+    expect(summaries).toHaveLength(4);
+    const series = buildSeries(summaries, {});
+    const state = JSON.parse(readFileSync(join(OWN, 'hf_trainer', 'checkpoint-700', 'trainer_state.json'), 'utf8').replace(/-Infinity|NaN/g, 'null')) as { log_history: { eval_f1?: number; epoch: number; step: number }[] };
+    const evals = state.log_history.filter((e) => e.eval_f1 !== undefined);
+    const f1 = series.filter((x) => x.name.startsWith('eval_f1'));
+    // one eval_f1 series per run, each with every logged evaluation once (not once per checkpoint)
+    expect(f1.map((x) => x.run?.label).sort()).toEqual(['run_a', 'run_b']);
+    for (const x of f1) expect(x.points.map((p) => [p.x, p.y])).toEqual(evals.map((e) => [e.epoch, e.eval_f1]));
+    expect(f1.map((x) => x.name).sort()).toEqual(['eval_f1 (run_a trainer_state)', 'eval_f1 (run_b trainer_state)']);
+    // every series names its run
+    expect(series.every((x) => x.run !== undefined)).toBe(true);
+  });
 });
+

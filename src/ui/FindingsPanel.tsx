@@ -1,10 +1,28 @@
 /** Findings across the loaded checkpoints, with the evidence and what to do, and the dataset-size input. */
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useCheckpoints } from '../store/checkpointStore';
 import { useRunsReport } from './useRunsReport';
 
 /** Findings listed before "Show all" (they are sorted most important first). */
 const FIRST_FINDINGS = 50;
+
+/** A finding's evidence behind a disclosure; its content is built only once opened (50 findings stay a few nodes each). */
+function Evidence({ evidence, children }: { evidence: readonly string[]; children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Evidence</summary>
+      {open ? (
+        <>
+          <ul>
+            {evidence.map((e, i) => <li key={i}>{e}</li>)}
+          </ul>
+          {children}
+        </>
+      ) : null}
+    </details>
+  );
+}
 
 export function FindingsPanel() {
   const entries = useCheckpoints((s) => s.entries);
@@ -48,11 +66,7 @@ export function FindingsPanel() {
               <strong>{f.title}.</strong> {f.sentence}
             </p>
             {f.suggestion ? <p className="suggestion">{f.suggestion}</p> : null}
-            <details>
-              <summary>Evidence</summary>
-              <ul>
-                {f.evidence.map((e, i) => <li key={i}>{e}</li>)}
-              </ul>
+            <Evidence evidence={f.evidence}>
               {f.checkpoints.length ? (
                 <p className="small">
                   Open:{' '}
@@ -61,7 +75,7 @@ export function FindingsPanel() {
                   ))}
                 </p>
               ) : null}
-            </details>
+            </Evidence>
           </li>
         ))}
       </ul>

@@ -1,13 +1,16 @@
 /**
  * Metric history on a common training axis (recharts): best F1 / accuracy per checkpoint plus
- * per-evaluation history (history dicts, TensorBoard). Series can be toggled; hovering shows exact
- * values; the chart downloads as SVG or PNG.
+ * per-evaluation history (history dicts, TensorBoard, trainer_state). Series can be toggled; with
+ * several runs, the runs drawn are chosen and only their series are listed (a drop of 150 runs lists
+ * a dozen toggles, not 2,700); hovering shows exact values; the chart downloads as SVG or PNG.
  */
-import { useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { buildSeries } from '../core/history/series';
+import { buildSeries, type Series } from '../core/history/series';
 import { loadedSummaries, useCheckpoints } from '../store/checkpointStore';
 import { downloadBlob } from './downloads';
+import { BUSY_REFRESH_MS } from './useRunsReport';
+import { useThrottledWhileBusy } from './useThrottledWhileBusy';
 
 /**
  * Lines drawn at first. A drop of hundreds of checkpoints has hundreds of series (one per HF
@@ -91,24 +94,66 @@ function epochTicks(min: number, max: number): number[] {
   return out;
 }
 
+/** The runs that have series, in the order their first series appears. */
+function runsOf(series: readonly Series[]): { id: string; label: string; count: number }[] {
+  const out = new Map<string, { id: string; label: string; count: number }>();
+  for (const s of series) {
+    if (!s.run) continue;
+    const r = out.get(s.run.id) ?? { id: s.run.id, label: s.run.label, count: 0 };
+    r.count++;
+    out.set(s.run.id, r);
+  }
+  return [...out.values()];
+}
+
+/**
+ * Runs drawn at first: runs in order while their series that start on fit in {@link MAX_DRAWN}
+ * lines (always at least one run).
+ */
+function defaultRuns(series: readonly Series[], runs: readonly { id: string }[]): string[] {
+  const on = new Map<string, number>();
+  for (const s of series) if (s.run && s.visible) on.set(s.run.id, (on.get(s.run.id) ?? 0) + 1);
+  const out: string[] = [];
+  let lines = series.filter((s) => !s.run && s.visible).length;
+  for (const r of runs) {
+    const n = on.get(r.id) ?? 0;
+    if (out.length > 0 && lines + n > MAX_DRAWN) break;
+    out.push(r.id);
+    lines += n;
+  }
+  return out;
+}
+
 export function HistoryChart() {
-  const order = useCheckpoints((s) => s.order);
-  const entries = useCheckpoints((s) => s.entries);
-  const scalars = useCheckpoints((s) => s.scalars);
+  // while summaries stream in, the series are rebuilt at most every BUSY_REFRESH_MS, in a
+  // background render (issue 15)
+  const busy = useCheckpoints((s) => s.busy.length > 0);
+  const order = useDeferredValue(useThrottledWhileBusy(useCheckpoints((s) => s.order), busy, BUSY_REFRESH_MS));
+  const entries = useDeferredValue(useThrottledWhileBusy(useCheckpoints((s) => s.entries), busy, BUSY_REFRESH_MS));
+  const scalars = useDeferredValue(useThrottledWhileBusy(useCheckpoints((s) => s.scalars), busy, BUSY_REFRESH_MS));
   const series = useMemo(() => buildSeries(loadedSummaries({ order, entries }), scalars), [order, entries, scalars]);
+  const runs = useMemo(() => runsOf(series), [series]);
   const [hidden, setHidden] = useState<Record<string, boolean>>({});
+  // runs chosen by the user (undefined: the default choice, which follows what is loaded)
+  const [chosenRuns, setChosenRuns] = useState<string[] | undefined>(undefined);
   const box = useRef<HTMLDivElement>(null);
   if (series.length === 0) return null;
+  // many runs: only the series of the runs drawn are listed and plotted; the others are summarised
+  const drawnRuns = new Set((chosenRuns ?? defaultRuns(series, runs)).filter((id) => runs.some((r) => r.id === id)));
+  const inChart = series.filter((s) => !s.run || drawnRuns.has(s.run.id));
+  const otherRuns = runs.filter((r) => !drawnRuns.has(r.id));
+  const setRuns = (ids: string[]): void => setChosenRuns(runs.filter((r) => ids.includes(r.id)).map((r) => r.id));
   // the first MAX_DRAWN series that are on by default are drawn; later ones start unticked
-  const drawnAtFirst = new Set(series.filter((s) => s.visible).slice(0, MAX_DRAWN).map((s) => s.id));
-  const notDrawn = series.filter((s) => s.visible && !drawnAtFirst.has(s.id) && hidden[s.id] === undefined).length;
+  const drawnAtFirst = new Set(inChart.filter((s) => s.visible).slice(0, MAX_DRAWN).map((s) => s.id));
+  const notDrawn = inChart.filter((s) => s.visible && !drawnAtFirst.has(s.id) && hidden[s.id] === undefined).length;
   const isVisible = (id: string, initial: boolean): boolean => (hidden[id] === undefined ? initial && drawnAtFirst.has(id) : !hidden[id]);
-  const shown = series.filter((s) => isVisible(s.id, s.visible));
+  const shown = inChart.filter((s) => isVisible(s.id, s.visible));
   const hasLoss = shown.some((s) => s.axis === 'loss');
   const xs = shown.flatMap((s) => s.points.map((p) => p.x));
   const ticks = epochTicks(Math.min(...xs), Math.max(...xs));
+  const colorOf = new Map(inChart.map((s, i) => [s.id, COLORS[i % COLORS.length]]));
   const download = async (kind: 'svg' | 'png'): Promise<void> => {
-    const legend = series.flatMap((s, i) => (isVisible(s.id, s.visible) ? [{ name: s.name, color: COLORS[i % COLORS.length] }] : []));
+    const legend = inChart.flatMap((s) => (isVisible(s.id, s.visible) ? [{ name: s.name, color: colorOf.get(s.id) as string }] : []));
     const text = svgOf(box.current, legend);
     if (!text) return;
     const rect = box.current!.querySelector('svg.recharts-surface')!.getBoundingClientRect();
@@ -123,12 +168,44 @@ export function HistoryChart() {
         <button type="button" onClick={() => void download('svg')}>Download SVG</button>
         <button type="button" onClick={() => void download('png')}>Download PNG</button>
       </div>
+      {runs.length > 1 ? (
+        <div className="chart-runs" data-testid="chart-runs">
+          <span className="muted small">Runs drawn:</span>
+          {runs
+            .filter((r) => drawnRuns.has(r.id))
+            .map((r) => (
+              <span key={r.id} className="run-chip" data-testid="chart-run">
+                {r.label}
+                {drawnRuns.size > 1 ? (
+                  <button type="button" className="chip-remove" aria-label={`Stop drawing run ${r.label}`} onClick={() => setRuns([...drawnRuns].filter((id) => id !== r.id))}>
+                    ×
+                  </button>
+                ) : null}
+              </span>
+            ))}
+          {otherRuns.length > 0 ? (
+            <>
+              <select aria-label="Draw another run" value="" data-testid="chart-add-run" onChange={(e) => e.currentTarget.value && setRuns([...drawnRuns, e.currentTarget.value])}>
+                <option value="">Draw another run…</option>
+                {otherRuns.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.label} ({r.count} series)
+                  </option>
+                ))}
+              </select>
+              <span className="muted small" data-testid="chart-runs-not-drawn">
+                {otherRuns.length} other {otherRuns.length === 1 ? 'run' : 'runs'} not drawn ({otherRuns.reduce((n, r) => n + r.count, 0)} series)
+              </span>
+            </>
+          ) : null}
+        </div>
+      ) : null}
       <fieldset className="series-toggles">
         <legend className="muted small">Series</legend>
-        {series.map((s, i) => (
+        {inChart.map((s) => (
           <label key={s.id} className="toggle" data-testid="series-toggle" data-points={s.points.length} data-series={s.name}>
             <input type="checkbox" checked={isVisible(s.id, s.visible)} onChange={(e) => setHidden({ ...hidden, [s.id]: !e.currentTarget.checked })} />
-            <span className="swatch" style={{ background: COLORS[i % COLORS.length] }} aria-hidden="true" />
+            <span className="swatch" style={{ background: colorOf.get(s.id) }} aria-hidden="true" />
             {s.name} <span className="muted">({s.points.length})</span>
           </label>
         ))}
@@ -146,7 +223,7 @@ export function HistoryChart() {
               formatter={(value: unknown, name: unknown) => [typeof value === 'number' ? value.toPrecision(6) : String(value), String(name)]}
               labelFormatter={(x: unknown) => `x = ${typeof x === 'number' ? x.toFixed(3) : String(x)} epochs`}
             />
-            {series.map((s, i) =>
+            {inChart.map((s) =>
               isVisible(s.id, s.visible) ? (
                 <Line
                   key={s.id}
@@ -154,7 +231,7 @@ export function HistoryChart() {
                   dataKey="y"
                   name={s.name}
                   yAxisId={s.axis === 'loss' && hasLoss ? 'loss' : 'metric'}
-                  stroke={COLORS[i % COLORS.length]}
+                  stroke={colorOf.get(s.id)}
                   dot={s.points.length < 60}
                   isAnimationActive={false}
                   type="linear"

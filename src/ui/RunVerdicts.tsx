@@ -2,22 +2,43 @@
  * One answer per run, first on the page: what a resume does now, whether that is what you want,
  * and the one recommended action (with the second choice), from `core/runs/verdict.ts`.
  */
+import { useState } from 'react';
 import { conventionLabel } from '../core/conventions/registry';
 import { useCheckpoints } from '../store/checkpointStore';
 import { useRunsReport } from './useRunsReport';
 
 const HEADLINE = { ok: 'Resume as it is', warning: 'Check before resuming', error: 'Act before resuming' } as const;
+const RANK = { error: 0, warning: 1, ok: 2 } as const;
+
+/**
+ * Verdicts shown before "Show all": a drop of 150 runs would put 150 cards (thousands of DOM nodes)
+ * first on the page; the runs that need action come first and the rest are counted (issue 15).
+ */
+export const MAX_VERDICTS = 12;
 
 export function RunVerdicts() {
-  const { runs } = useRunsReport();
+  const { runs: all } = useRunsReport();
   const select = useCheckpoints((s) => s.select);
   const entries = useCheckpoints((s) => s.entries);
-  if (!runs.length) return null;
+  const [showAll, setShowAll] = useState(false);
+  if (!all.length) return null;
+  const capped = !showAll && all.length > MAX_VERDICTS;
+  // many runs: the ones to act on first (stable within a severity), then cut
+  const runs = capped ? [...all].sort((a, b) => RANK[a.verdict.severity] - RANK[b.verdict.severity]).slice(0, MAX_VERDICTS) : all;
+  const count = (sev: keyof typeof RANK): number => all.filter((r) => r.verdict.severity === sev).length;
   return (
     <section className="panel runs" aria-labelledby="runs-title" data-testid="runs">
       <div className="panel-head">
-        <h2 id="runs-title">{runs.length === 1 ? 'Where this run resumes' : `Where each of the ${runs.length} runs resumes`}</h2>
+        <h2 id="runs-title">{all.length === 1 ? 'Where this run resumes' : `Where each of the ${all.length} runs resumes`}</h2>
       </div>
+      {all.length > MAX_VERDICTS ? (
+        <p className="muted small" data-testid="verdict-counts">
+          {count('error')} to act on, {count('warning')} to check, {count('ok')} to resume as they are.{' '}
+          <button type="button" className="link" aria-expanded={!capped} onClick={() => setShowAll(capped)}>
+            {capped ? `Show all ${all.length} runs` : `Show the first ${MAX_VERDICTS}`}
+          </button>
+        </p>
+      ) : null}
       <ul className="verdicts">
         {runs.map(({ run, verdict }) => (
           <li key={run.id} className={`verdict verdict-${verdict.severity}`} data-testid="verdict" data-run={run.id}>

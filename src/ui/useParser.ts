@@ -7,7 +7,10 @@ import type { BatchMessage, DroppedBlob, RepairOutcome } from '../worker/protoco
 import { dedupePaths } from './dedupePaths';
 
 let client: ParserClient | undefined;
-/** Worker messages not yet applied: applied together every 100 ms, so 300 checkpoints are a few renders, not 300. */
+/**
+ * Worker messages not yet applied: applied together after {@link flushDelay}, so 1,000 checkpoints
+ * are tens of renders, not 1,000.
+ */
 let queue: BatchMessage[] = [];
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -18,10 +21,25 @@ function flush(): void {
   useCheckpoints.getState().receiveMany(ms);
 }
 
+/**
+ * Milliseconds between renders while a drop streams in: 100 ms for a few rows, growing with the
+ * rows loaded (each render's work grows with them) up to 1 s, so rendering stays a small share of
+ * the main thread (issue 15).
+ */
+export function flushDelay(rows: number): number {
+  return Math.min(1000, 100 + Math.round(rows / 2));
+}
+
 function getClient(): ParserClient {
   client ??= new ParserClient((m) => {
     queue.push(m);
-    flushTimer ??= setTimeout(flush, 100);
+    // the plan (rows appear) and the end of a drop are shown at once
+    if (m.type === 'plan' || m.type === 'done' || m.type === 'failed') {
+      if (flushTimer) clearTimeout(flushTimer);
+      flush();
+      return;
+    }
+    flushTimer ??= setTimeout(flush, flushDelay(useCheckpoints.getState().order.length));
   });
   return client;
 }

@@ -6,38 +6,60 @@
 import { blobAccess } from '../core/pipeline/blobAccess';
 import { runPipeline } from '../core/pipeline/runPipeline';
 import type { PipelineEvent } from '../core/pipeline/types';
-import type { DroppedBlob, WorkerResponse } from './protocol';
+import type { CheckpointSummary } from '../core/conventions/summary';
+import { SUMMARY_BATCH_MS, type DroppedBlob, type WorkerResponse } from './protocol';
 
-/** The worker message for a pipeline event; undefined for events the page does not take (findings). */
-export function toMessage(batch: number, e: PipelineEvent<Blob>): WorkerResponse | undefined {
-  switch (e.type) {
-    case 'plan':
-      return { type: 'plan', batch, pending: e.pending, otherFolders: e.otherFolders, files: e.files.map((f) => ({ path: f.path, file: f.handle })) };
-    case 'summary':
-      return { type: 'summary', batch, summary: e.summary };
-    case 'scalars':
-      return { type: 'scalars', batch, path: e.path, scalars: e.scalars };
-    case 'done':
-      return { type: 'done', batch, elapsedMs: e.elapsedMs };
-    case 'findings':
-      return undefined; // the page computes its findings from the summaries (ui/FindingsPanel.tsx)
+/**
+ * Turns pipeline events into worker messages of `batch`: summaries are gathered and posted together
+ * once {@link SUMMARY_BATCH_MS} has passed since the first one held (and before any other message,
+ * so the order plan, summaries, scalars, done is kept). Findings are not forwarded: the page
+ * computes its own from the summaries (ui/useRunsReport.ts).
+ */
+export class MessageBatcher {
+  private held: CheckpointSummary[] = [];
+  private since = 0;
+
+  constructor(
+    private readonly batch: number,
+    private readonly emit: (m: WorkerResponse) => void,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Take one pipeline event. */
+  take(e: PipelineEvent<Blob>): void {
+    if (e.type === 'summary') {
+      if (this.held.length === 0) this.since = this.now();
+      this.held.push(e.summary);
+      if (this.now() - this.since >= SUMMARY_BATCH_MS) this.flush();
+      return;
+    }
+    if (e.type === 'findings') return;
+    this.flush();
+    const batch = this.batch;
+    if (e.type === 'plan') this.emit({ type: 'plan', batch, pending: e.pending, otherFolders: e.otherFolders, files: e.files.map((f) => ({ path: f.path, file: f.handle })) });
+    else if (e.type === 'scalars') this.emit({ type: 'scalars', batch, path: e.path, scalars: e.scalars });
+    else this.emit({ type: 'done', batch, elapsedMs: e.elapsedMs });
+  }
+
+  /** Post the summaries held, if any. */
+  flush(): void {
+    if (this.held.length === 0) return;
+    this.emit({ type: 'summaries', batch: this.batch, summaries: this.held });
+    this.held = [];
   }
 }
 
 /**
- * Analyse `dropped`, calling `emit` with a plan, one summary per checkpoint (and per unreadable
- * archive), the scalars of each TensorBoard event file, and done.
- * @param isCancelled polled between checkpoints and between event files
+ * Analyse `dropped`, calling `emit` with a plan, the summaries of the checkpoints (and of unreadable
+ * archives) in batches, the scalars of each TensorBoard event file, and done.
+ * @param isCancelled polled before each checkpoint and event file is started
  */
 export async function analyzeDrop(batch: number, dropped: DroppedBlob[], emit: (m: WorkerResponse) => void, isCancelled: () => boolean = () => false): Promise<void> {
   const inputs = dropped.map((d) => ({ path: d.path, size: d.file.size, handle: d.file }));
-  await runPipeline(
-    inputs,
-    blobAccess,
-    (e) => {
-      const m = toMessage(batch, e);
-      if (m) emit(m);
-    },
-    { isCancelled, findings: false },
-  );
+  const batcher = new MessageBatcher(batch, emit);
+  try {
+    await runPipeline(inputs, blobAccess, (e) => batcher.take(e), { isCancelled, findings: false });
+  } finally {
+    batcher.flush();
+  }
 }

@@ -7,7 +7,7 @@ import type { CrcReport } from '../core/zip/verifyCrcs';
 import type { CheckpointSummary } from '../core/conventions/summary';
 import type { CheckpointDiff } from '../core/diff/types';
 import type { HealthReport } from '../core/health/types';
-import type { BatchMessage, DroppedBlob, RepairOutcome, WorkerRequest, WorkerResponse } from './protocol';
+import { FILES_PER_MESSAGE, type BatchMessage, type DroppedBlob, type RepairOutcome, type WorkerRequest, type WorkerResponse } from './protocol';
 
 type Pending = { resolve: (v: never) => void; reject: (e: Error) => void };
 /** A request without its number: one of the request/response kinds. */
@@ -76,14 +76,30 @@ export class ParserClient {
     for (const p of this.pending.values()) p.reject(new Error('reading was stopped'));
     this.pending.clear();
     this.worker = this.start();
-    this.send({ type: 'register', files });
+    void this.sendInParts(files, (part) => ({ type: 'register', files: part }));
   }
 
-  /** Send files for analysis; returns the batch number. */
+  /** Send files for analysis; returns the batch number. The files go in parts, one task each. */
   analyze(files: DroppedBlob[]): number {
     const batch = this.nextBatch++;
-    this.send({ type: 'analyze', batch, files });
+    const worker = this.worker;
+    void this.sendInParts(files, (part) => ({ type: 'add-files', batch, files: part })).then(() => {
+      if (this.worker === worker) this.send({ type: 'analyze', batch });
+    });
     return batch;
+  }
+
+  /**
+   * Post `files` in parts of {@link FILES_PER_MESSAGE}, yielding to the page between parts so no
+   * task grows with the size of the drop. Stops if the worker is restarted meanwhile.
+   */
+  private async sendInParts(files: DroppedBlob[], message: (part: DroppedBlob[]) => WorkerRequest): Promise<void> {
+    const worker = this.worker;
+    for (let i = 0; i < files.length; i += FILES_PER_MESSAGE) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 0));
+      if (this.worker !== worker) return;
+      this.send(message(files.slice(i, i + FILES_PER_MESSAGE)));
+    }
   }
 
   /** Stop analysing a batch after the checkpoint in progress. */

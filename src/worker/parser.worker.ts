@@ -3,7 +3,7 @@
  * The parser worker: owns all parsing so the page never freezes while files are read.
  */
 import { analyzeDrop } from './analyzeDrop';
-import type { WorkerRequest, WorkerResponse } from './protocol';
+import type { DroppedBlob, WorkerRequest, WorkerResponse } from './protocol';
 import { repairFile } from './repairFile';
 import { TreeService } from './treeService';
 import { TensorJobs } from './tensorJobs';
@@ -12,6 +12,8 @@ import { readZipIndex } from '../core/zip/zipReader';
 import { verifyCrcs } from '../core/zip/verifyCrcs';
 
 const cancelled = new Set<number>();
+/** Files of drops still arriving in parts ('add-files'), by batch. */
+const arriving = new Map<number, DroppedBlob[]>();
 /** Every dropped file by path, kept for repairs. */
 const files = new Map<string, Blob>();
 const trees = new TreeService(files);
@@ -28,13 +30,21 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
     for (const f of msg.files) files.set(f.path, f.file);
     return;
   }
+  if (msg.type === 'add-files') {
+    const list = arriving.get(msg.batch) ?? [];
+    for (const f of msg.files) list.push(f);
+    arriving.set(msg.batch, list);
+    return;
+  }
   if (msg.type === 'analyze') {
+    const dropped = arriving.get(msg.batch) ?? [];
+    arriving.delete(msg.batch);
     // archives are expanded by analyzeDrop; the plan message carries the files it analysed
     const postAndKeep = (m: WorkerResponse): void => {
       if (m.type === 'plan') for (const f of m.files) files.set(f.path, f.file);
       post(m);
     };
-    analyzeDrop(msg.batch, msg.files, postAndKeep, () => cancelled.has(msg.batch)).catch((e: unknown) =>
+    analyzeDrop(msg.batch, dropped, postAndKeep, () => cancelled.has(msg.batch)).catch((e: unknown) =>
       post({ type: 'failed', batch: msg.batch, message: e instanceof Error ? e.message : String(e) }),
     );
   }

@@ -1,6 +1,7 @@
 /**
  * Messages between the page and the parser worker. The page sends files; the worker answers with a
- * plan (so rows can appear at once), then one summary per checkpoint as each finishes.
+ * plan (so rows can appear at once), then the summaries of the checkpoints as they finish, gathered
+ * into one message per {@link SUMMARY_BATCH_MS}.
  */
 import type { CheckpointSummary } from '../core/conventions/summary';
 import type { OtherFolder } from '../core/folder/plan';
@@ -17,9 +18,19 @@ export interface DroppedBlob {
   readonly file: Blob;
 }
 
+/**
+ * Files per message from the page: passing a File to a worker costs the page about 0.2 ms (Chromium
+ * 156, measured with `npm run bench -- --scale`), so 6,800 files in one message blocked the page for
+ * 1.5 s; in parts, each message is a short task (issue 15).
+ */
+export const FILES_PER_MESSAGE = 64;
+
 /** Page -> worker. */
 export type WorkerRequest =
-  | { readonly type: 'analyze'; readonly batch: number; readonly files: DroppedBlob[] }
+  /** Part of the files of a drop (sent in parts of {@link FILES_PER_MESSAGE}), analysed at 'analyze'. */
+  | { readonly type: 'add-files'; readonly batch: number; readonly files: DroppedBlob[] }
+  /** Analyse the files sent for `batch` by 'add-files'. */
+  | { readonly type: 'analyze'; readonly batch: number }
   | { readonly type: 'cancel'; readonly batch: number }
   /** Files of earlier drops, given to a restarted worker so repairs and the tree still work. */
   | { readonly type: 'register'; readonly files: DroppedBlob[] }
@@ -60,11 +71,18 @@ export interface PendingCheckpoint {
   readonly path: string;
 }
 
+/**
+ * Milliseconds the worker gathers summaries before posting them together: the page renders once
+ * per message, so a drop of 1,000 checkpoints is tens of renders, not 1,000 (issue 15).
+ */
+export const SUMMARY_BATCH_MS = 100;
+
 /** Worker -> page. */
 export type WorkerResponse =
   /** `files`: what was analysed, with the files taken out of dropped .zip archives in place of the archives. */
   | { readonly type: 'plan'; readonly batch: number; readonly pending: PendingCheckpoint[]; readonly otherFolders: OtherFolder[]; readonly files: DroppedBlob[] }
-  | { readonly type: 'summary'; readonly batch: number; readonly summary: CheckpointSummary }
+  /** Summaries of checkpoints read since the last such message (sent at most every {@link SUMMARY_BATCH_MS}). */
+  | { readonly type: 'summaries'; readonly batch: number; readonly summaries: CheckpointSummary[] }
   /** Scalars of a TensorBoard event file found in the drop. */
   | { readonly type: 'scalars'; readonly batch: number; readonly path: string; readonly scalars: EventFileScalars }
   | { readonly type: 'done'; readonly batch: number; readonly elapsedMs: number }

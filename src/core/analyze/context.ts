@@ -38,10 +38,15 @@ export class AnalysisContext {
   constructor(
     readonly plan: CheckpointPlan,
     readonly open: FileOpener,
-    sizes: ReadonlyMap<string, number>,
+    private readonly sizes: ReadonlyMap<string, number>,
     roleName: (role: string) => string = (role) => role,
   ) {
     this.files = plan.files.map((f) => ({ path: f.path, size: sizes.get(f.path) ?? 0, role: roleName(f.role) }));
+  }
+
+  /** True when a non-empty file was dropped at `path` (from the drop's listing: no read). */
+  exists(path: string): boolean {
+    return (this.sizes.get(path) ?? 0) > 0;
   }
 
   /** Paths of the plan's files with `role`. */

@@ -39,7 +39,8 @@ export function blobSource(blob: Blob, name?: string): ByteSource {
     read: async (offset, length) => {
       const start = clamp(offset, blob.size);
       const end = clamp(offset + length, blob.size);
-      return new Uint8Array(await blob.slice(start, end).arrayBuffer());
+      // the whole blob needs no slice (a slice is a new Blob registered with the browser)
+      return new Uint8Array(await (start === 0 && end === blob.size ? blob : blob.slice(start, end)).arrayBuffer());
     },
   };
 }

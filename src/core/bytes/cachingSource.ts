@@ -16,9 +16,14 @@ import type { ByteSource } from './byteSource';
 export interface CachingOptions {
   /** Files up to this size are read whole on the first request (default 256 KiB). */
   readonly wholeFileBytes?: number;
-  /** Block size for larger files (default 16 KiB). */
+  /** Block size for larger files (default 4 KiB: a scalar storage costs one block). */
   readonly blockBytes?: number;
-  /** Blocks kept per file (default 128: 2 MiB with the default block size). */
+  /**
+   * The first request at offset 0 of a larger file reads this much (default 32 KiB): the sniff of
+   * the magic bytes and a torch zip's `data.pkl`, its first entry, in one read.
+   */
+  readonly headBytes?: number;
+  /** Blocks kept per file (default 512: 2 MiB with the default block size). */
   readonly maxBlocks?: number;
   /** Requests larger than this bypass the cache (default 1 MiB). */
   readonly bypassBytes?: number;
@@ -30,8 +35,9 @@ export interface CachingOptions {
  */
 export function cachingSource(inner: ByteSource, options: CachingOptions = {}): ByteSource {
   const wholeFileBytes = options.wholeFileBytes ?? 256 * 1024;
-  const blockBytes = options.blockBytes ?? 16 * 1024;
-  const maxBlocks = options.maxBlocks ?? 128;
+  const blockBytes = options.blockBytes ?? 4 * 1024;
+  const headBytes = options.headBytes ?? 32 * 1024;
+  const maxBlocks = options.maxBlocks ?? 512;
   const bypassBytes = options.bypassBytes ?? 1024 * 1024;
   const size = inner.size;
 
@@ -78,10 +84,12 @@ export function cachingSource(inner: ByteSource, options: CachingOptions = {}): 
       if (end - start > bypassBytes) return inner.read(start, end - start);
       const first = Math.floor(start / blockBytes);
       const last = Math.floor((end - 1) / blockBytes);
+      // the first look at the head of the file takes the whole head (magic bytes and data.pkl together)
+      const fetchLast = start === 0 && blocks.size === 0 ? Math.max(last, Math.floor((Math.min(size, headBytes) - 1) / blockBytes)) : last;
       // one read per contiguous run of missing blocks
       let runStart = -1;
-      for (let i = first; i <= last + 1; i++) {
-        const missing = i <= last && !blocks.has(i);
+      for (let i = first; i <= fetchLast + 1; i++) {
+        const missing = i <= fetchLast && !blocks.has(i);
         if (missing && runStart < 0) runStart = i;
         if (!missing && runStart >= 0) {
           await fetchRun(runStart, i - 1);

@@ -6,7 +6,7 @@
  */
 import type { ByteSource } from '../bytes/byteSource';
 import { asNumber, dictGet, dictKeys, type PyValue } from '../pickle/values';
-import { readTensorScalar } from '../torch/readScalar';
+import { prefetchScalars, readTensorScalar } from '../torch/readScalar';
 import type { TorchFile } from '../torch/torchFile';
 import type { OptimizerSummary, ScalerSummary, SchedulerSummary } from './summary';
 import { plainBudget, plainEntries, plainValue, type PlainValue } from './plainValues';
@@ -36,6 +36,11 @@ export async function summarizeOptimizer(src: ByteSource, file: TorchFile, v: Py
   if (!state || state.kind !== 'dict' || (groups && groups.kind !== 'list')) return undefined;
   const entries = state.entries;
   const sample = entries.length <= 2 * STEP_SAMPLES ? entries : [...entries.slice(0, STEP_SAMPLES), ...entries.slice(-STEP_SAMPLES)];
+  // the sampled step tensors' storages in a few reads (neighbours together), then each from the cache
+  await prefetchScalars(src, file, sample.flatMap(([, ps]) => {
+    const step = dictGet(ps, 'step');
+    return step && step.kind === 'tensor' ? [step] : [];
+  }));
   let steps: number | undefined;
   for (const [, ps] of sample) {
     const s = await numberOrScalar(src, file, dictGet(ps, 'step'));

@@ -74,7 +74,13 @@ export function planDrop(files: readonly DroppedFile[], sniffed: ReadonlyMap<str
       names,
       subfolders: [...(subfolders.get(dir) ?? [])].sort(),
       get below() {
-        return allPaths.filter((p) => p.startsWith(prefix) && p.indexOf('/', prefix.length) >= 0);
+        // the paths under `prefix` are one contiguous stretch of the sorted list: found by bisection,
+        // so a drop of thousands of folders is not thousands of scans of every path (issue 15)
+        const out: string[] = [];
+        for (let i = lowerBound(allPaths, prefix); i < allPaths.length && allPaths[i].startsWith(prefix); i++) {
+          if (allPaths[i].indexOf('/', prefix.length) >= 0) out.push(allPaths[i]);
+        }
+        return out;
       },
       sniffed: sniffedHere,
       claimed,
@@ -102,4 +108,16 @@ export function planDrop(files: readonly DroppedFile[], sniffed: ReadonlyMap<str
     if (names.length && rest.length === names.length && dir) otherFolders.push({ path: dir, files: rest });
   }
   return { checkpoints, otherFolders };
+}
+
+/** The first index of sorted `list` whose item is not less than `key` (code-unit order, as `sort()`). */
+function lowerBound(list: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -26,6 +26,8 @@ export interface Series {
   readonly points: SeriesPoint[];
   /** Shown initially (large or odd-scale series start hidden). */
   readonly visible: boolean;
+  /** The run the series belongs to (`runs/groupRuns.ts` id and label), when it belongs to one. */
+  readonly run?: { readonly id: string; readonly label: string };
 }
 
 const isLoss = (name: string): boolean => /loss/i.test(name);
@@ -54,15 +56,18 @@ export function buildSeries(summaries: readonly CheckpointSummary[], scalars: Re
       .sort((a, b) => a.x - b.x || a.label.localeCompare(b.label));
   // one series per run and metric: checkpoints of different runs are never joined into one line
   const runs = groupRuns(summaries);
-  const ofRun = (ids: readonly string[]): CheckpointSummary[] => summaries.filter((s) => ids.includes(s.id));
+  const byId = new Map(summaries.map((s) => [s.id, s]));
+  const runOf = new Map<string, { id: string; label: string }>();
+  for (const run of runs) for (const id of run.checkpointIds) runOf.set(id, { id: run.id, label: run.label });
   for (const run of runs) {
-    const members = ofRun(run.checkpointIds);
+    const members = run.checkpointIds.flatMap((id) => byId.get(id) ?? []);
     const suffix = runs.length > 1 ? `${run.label}` : 'checkpoints';
     const key = runs.length > 1 ? `:${run.id}` : '';
+    const ref = { id: run.id, label: run.label };
     const f1 = perCheckpoint(members, (s) => s.bestValF1);
     const acc = perCheckpoint(members, (s) => s.bestValAcc);
-    if (f1.length) out.push({ id: `ckpt:best_val_f1${key}`, name: `Best F1 (${suffix})`, axis: 'metric', source: 'checkpoints', points: f1, visible: true });
-    if (acc.length) out.push({ id: `ckpt:best_val_acc${key}`, name: `Best accuracy (${suffix})`, axis: 'metric', source: 'checkpoints', points: acc, visible: true });
+    if (f1.length) out.push({ id: `ckpt:best_val_f1${key}`, name: `Best F1 (${suffix})`, axis: 'metric', source: 'checkpoints', points: f1, visible: true, run: ref });
+    if (acc.length) out.push({ id: `ckpt:best_val_acc${key}`, name: `Best accuracy (${suffix})`, axis: 'metric', source: 'checkpoints', points: acc, visible: true, run: ref });
   }
 
   const seenHistory = new Set<string>();
@@ -77,32 +82,54 @@ export function buildSeries(summaries: readonly CheckpointSummary[], scalars: Re
         source: 'history',
         points: values.map((y, i) => ({ x: i + 1, y, label: `epoch ${i + 1}` })),
         visible: !isLr(metric),
+        run: runOf.get(s.id),
       });
     }
   }
 
-  // Hugging Face log_history: x = the logged fractional epoch (epochs done, the same axis)
-  for (const s of summaries) {
-    if (!s.hf) continue;
-    const metrics = new Map<string, SeriesPoint[]>();
-    for (const p of s.hf.evalPoints) {
-      if (p.epoch === undefined) continue;
-      for (const [k, y] of Object.entries(p.metrics)) {
-        if (/runtime|per_second|samples|steps_per/.test(k) || !Number.isFinite(y)) continue;
-        const list = metrics.get(k) ?? [];
-        list.push({ x: p.epoch, y, label: `step ${p.step ?? '?'}` });
-        metrics.set(k, list);
+  // Hugging Face log_history: x = the logged fractional epoch (epochs done, the same axis). Each
+  // checkpoint's trainer_state.json holds the log up to its own step (transformers `trainer.py`
+  // `_save_checkpoint` writes the whole `state.log_history`), so a run's checkpoints repeat one
+  // log: it is drawn once per run, merged by global step (a later checkpoint's entry wins).
+  for (const run of runs) {
+    const members = run.checkpointIds.flatMap((id) => {
+      const s = byId.get(id);
+      return s?.hf ? [s] : [];
+    });
+    if (!members.length) continue;
+    const metrics = new Map<string, Map<string, SeriesPoint>>();
+    const add = (k: string, p: SeriesPoint, step: number | undefined): void => {
+      const list = metrics.get(k) ?? new Map<string, SeriesPoint>();
+      list.set(step === undefined ? `x${p.x}` : `s${step}`, p);
+      metrics.set(k, list);
+    };
+    for (const s of members) {
+      const hf = s.hf as NonNullable<CheckpointSummary['hf']>;
+      for (const p of hf.evalPoints) {
+        if (p.epoch === undefined) continue;
+        for (const [k, y] of Object.entries(p.metrics)) {
+          if (/runtime|per_second|samples|steps_per/.test(k) || !Number.isFinite(y)) continue;
+          add(k, { x: p.epoch, y, label: `step ${p.step ?? '?'}` }, p.step);
+        }
       }
+      for (const p of hf.lossPoints) if (p.epoch !== undefined && Number.isFinite(p.loss)) add('loss', { x: p.epoch, y: p.loss, label: `step ${p.step ?? '?'}` }, p.step);
     }
-    const loss = s.hf.lossPoints.filter((p) => p.epoch !== undefined && Number.isFinite(p.loss)).map((p) => ({ x: p.epoch as number, y: p.loss, label: `step ${p.step ?? '?'}` }));
-    if (loss.length) metrics.set('loss', loss);
+    const where = members.length === 1 ? (members[0] as CheckpointSummary).name : runs.length > 1 ? run.label : 'run';
     for (const [k, points] of metrics) {
-      out.push({ id: `hf:${s.id}:${k}`, name: `${k} (${s.name} trainer_state)`, axis: isLoss(k) ? 'loss' : 'metric', source: 'trainer_state', points, visible: true });
+      const sorted = [...points.values()].sort((a, b) => a.x - b.x);
+      out.push({ id: `hf:${run.id}:${k}`, name: `${k} (${where} trainer_state)`, axis: isLoss(k) ? 'loss' : 'metric', source: 'trainer_state', points: sorted, visible: true, run: { id: run.id, label: run.label } });
     }
   }
 
   const perEpoch = batchesPerEpoch(summaries);
+  // an event file belongs to the run whose folder holds it (the deepest such folder)
+  const runOfPath = (path: string): { id: string; label: string } | undefined => {
+    let best: (typeof runs)[number] | undefined;
+    for (const r of runs) if ((r.folder === '' || path.startsWith(`${r.folder}/`)) && (!best || r.folder.length > best.folder.length)) best = r;
+    return best ? { id: best.id, label: best.label } : undefined;
+  };
   for (const [path, file] of Object.entries(scalars)) {
+    const run = runOfPath(path);
     for (const [tag, pts] of Object.entries(file.series)) {
       const byEpoch = /^epoch\//i.test(tag);
       if (!byEpoch && !perEpoch) continue;
@@ -113,6 +140,7 @@ export function buildSeries(summaries: readonly CheckpointSummary[], scalars: Re
         source: 'tensorboard',
         points: pts.map((p) => ({ x: byEpoch ? p.step : p.step / (perEpoch as number), y: p.value, label: `step ${p.step}` })),
         visible: !isLr(tag),
+        run,
       });
     }
   }

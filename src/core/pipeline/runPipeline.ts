@@ -16,6 +16,13 @@ import { sniffDrop } from '../folder/sniffDrop';
 import { readEventFile } from '../tensorboard/eventFile';
 import type { FileAccess, InputFile, PipelineEvent, PipelineOptions, PipelineResult } from './types';
 
+/**
+ * Checkpoints analysed at once when {@link PipelineOptions.concurrency} is not given. Measured with
+ * `npm run bench -- --scale` (BENCHMARKS.md, "Scale"): reads overlap; more lanes only hold more
+ * files open.
+ */
+export const DEFAULT_CONCURRENCY = 8;
+
 /** True for a TensorBoard event file name (`events.out.tfevents.<time>.<host>...`). */
 export function isEventFile(path: string): boolean {
   return baseName(path).startsWith('events.out.tfevents.');
@@ -50,19 +57,31 @@ export async function runPipeline<H>(
 
   const summaries: CheckpointSummary[] = [...problems];
   for (const summary of problems) emit({ type: 'summary', summary });
+  // several checkpoints are read at once: a read's cost is mostly waiting (a Blob read in a
+  // browser worker, a file read in Node), so overlapping them keeps the CPU busy (issue 15).
+  // Summaries are emitted as each finishes and collected in plan order.
+  const byIndex: (CheckpointSummary | undefined)[] = new Array(plan.checkpoints.length);
+  let next = 0;
   let cancelled = false;
-  for (const c of plan.checkpoints) {
-    if ((cancelled = isCancelled())) break;
-    const session = access.session();
-    let summary: CheckpointSummary;
-    try {
-      summary = await analyzeCheckpoint(c, (p) => session.open(byPath.get(p) as H, p), sizes);
-    } finally {
-      await session.close();
+  const worker = async (): Promise<void> => {
+    while (next < plan.checkpoints.length) {
+      if ((cancelled ||= isCancelled())) return;
+      const i = next++;
+      const c = plan.checkpoints[i];
+      const session = access.session();
+      let summary: CheckpointSummary;
+      try {
+        summary = await analyzeCheckpoint(c, (p) => session.open(byPath.get(p) as H, p), sizes);
+      } finally {
+        await session.close();
+      }
+      byIndex[i] = summary;
+      emit({ type: 'summary', summary });
     }
-    summaries.push(summary);
-    emit({ type: 'summary', summary });
-  }
+  };
+  const lanes = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, plan.checkpoints.length));
+  await Promise.all(Array.from({ length: lanes }, worker));
+  for (const s of byIndex) if (s) summaries.push(s);
 
   const scalars: PipelineResult<H>['scalars'][number][] = [];
   for (const f of cancelled ? [] : files) {

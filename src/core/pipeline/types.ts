@@ -41,7 +41,10 @@ export interface PendingItem {
   readonly path: string;
 }
 
-/** What the pipeline reports, in this order: plan, summaries, scalars, findings (when asked), done. */
+/**
+ * What the pipeline reports, in this order: plan, summaries (in the order the checkpoints finish,
+ * which is not always plan order), scalars, findings (when asked), done.
+ */
 export type PipelineEvent<H> =
   /** `files`: the files analysed, with those taken out of zipped folders in place of the archives. */
   | { readonly type: 'plan'; readonly pending: PendingItem[]; readonly otherFolders: OtherFolder[]; readonly files: InputFile<H>[] }
@@ -75,4 +78,6 @@ export interface PipelineOptions {
   readonly findings?: boolean;
   /** Batches per epoch of the current dataset, for the dataset-size finding. */
   readonly currentBatchesPerEpoch?: number;
+  /** Checkpoints analysed at once (default `DEFAULT_CONCURRENCY` in runPipeline.ts); 1 reads them one by one. */
+  readonly concurrency?: number;
 }

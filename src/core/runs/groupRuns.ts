@@ -28,10 +28,28 @@ export function runFolderOf(s: Pick<CheckpointSummary, 'id' | 'path' | 'runFolde
   return s.id === s.path ? dirOf(s.path) : s.path;
 }
 
-/** Shortest distinguishing path suffixes: the last component, lengthened until all differ. */
+/**
+ * Shortest distinguishing path suffixes: the last component, lengthened until all differ. Counts
+ * each suffix length once over all folders (O(folders x depth)), so 1,000 run folders are not a
+ * million comparisons (issue 15).
+ */
 function labels(folders: string[]): Map<string, string> {
   const out = new Map<string, string>();
   const parts = new Map(folders.map((f) => [f, f ? f.split('/') : []]));
+  const suffix = (p: string[], k: number): string => p.slice(Math.max(0, p.length - k)).join('/');
+  const counts = new Map<number, Map<string, number>>();
+  const countOf = (k: number, key: string): number => {
+    let m = counts.get(k);
+    if (!m) {
+      m = new Map();
+      for (const g of folders) {
+        const sk = suffix(parts.get(g) ?? [], k);
+        m.set(sk, (m.get(sk) ?? 0) + 1);
+      }
+      counts.set(k, m);
+    }
+    return m.get(key) ?? 0;
+  };
   for (const f of folders) {
     const mine = parts.get(f) ?? [];
     if (!mine.length) {
@@ -39,8 +57,8 @@ function labels(folders: string[]): Map<string, string> {
       continue;
     }
     let n = 1;
-    const suffix = (p: string[], k: number): string => p.slice(Math.max(0, p.length - k)).join('/');
-    while (n < mine.length && folders.some((g) => g !== f && suffix(parts.get(g) ?? [], n) === suffix(mine, n))) n++;
+    // another folder with the same last n components (the folder itself counts once)
+    while (n < mine.length && countOf(n, suffix(mine, n)) > 1) n++;
     out.set(f, suffix(mine, n));
   }
   return out;

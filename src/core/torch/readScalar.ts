@@ -42,6 +42,41 @@ export async function storageDataOffset(src: ByteSource, file: TorchFile, key: s
   return undefined;
 }
 
+/** Storages closer than this (bytes between one's end and the next's header) are fetched in one read. */
+const PREFETCH_GAP = 64 * 1024;
+/** Largest span fetched by one prefetch read, in bytes. */
+const PREFETCH_SPAN = 256 * 1024;
+/** Room left for a local header's name and extra field (torch pads data to 64 bytes), in bytes. */
+const LOCAL_HEADER_ROOM = 30 + 256 + 128;
+
+/**
+ * Fetch the storages of several one-element tensors of a torch zip in as few reads as possible,
+ * before they are read one by one through the same (caching) source: storages near each other (a
+ * model's scalar buffers, consecutive `step` tensors) come in one read of their span, so the
+ * per-parameter steps of an optimizer cost a few reads, not one each (issue 15). A source without a
+ * cache gains nothing and loses nothing but the read. Never throws: a failed prefetch leaves the
+ * exact reads to report the problem.
+ */
+export async function prefetchScalars(src: ByteSource, file: TorchFile, tensors: readonly TensorValue[]): Promise<void> {
+  const zip = file.zip;
+  if (!zip) return;
+  const byName = new Map(zip.index.entries.map((e) => [e.name, e] as const));
+  const spans = tensors
+    .filter((t) => numelOf(t) === 1)
+    .flatMap((t) => {
+      const e = byName.get(`${zip.prefix}data/${t.storage.key}`);
+      return e && e.method === 0 && e.compressedSize <= PREFETCH_SPAN ? [{ start: e.localHeaderOffset, end: e.localHeaderOffset + LOCAL_HEADER_ROOM + e.compressedSize }] : [];
+    })
+    .sort((a, b) => a.start - b.start);
+  const groups: { start: number; end: number }[] = [];
+  for (const s of spans) {
+    const g = groups[groups.length - 1];
+    if (g && s.start - g.end <= PREFETCH_GAP && Math.max(g.end, s.end) - g.start <= PREFETCH_SPAN) g.end = Math.max(g.end, s.end);
+    else groups.push({ ...s });
+  }
+  await Promise.all(groups.map((g) => src.read(g.start, Math.min(src.size, g.end) - g.start).catch(() => undefined)));
+}
+
 /**
  * The value of a one-element tensor, reading `itemSize` bytes. Returns undefined for tensors with
  * more than one element, unknown storages and dtypes without a plain numeric value.

@@ -28,27 +28,45 @@ export function looksLikeZip(head: Uint8Array): boolean {
   return head.length >= 4 && u32(head, 0) === SIG_LOCAL;
 }
 
+/** Bytes at the end of a file searched first for the end record (APPNOTE 4.3.16: 22 bytes plus the comment). */
+const FIRST_TAIL_BYTES = 8 * 1024;
+
+/**
+ * Offset in `tail` (the last bytes of a file) of the end of central directory record: the last
+ * signature whose comment fits within `tail`, or -1. Scanned from the end, so a longer tail finds
+ * the same record whenever a shorter one holds it.
+ */
+function findEocd(tail: Uint8Array): number {
+  for (let i = tail.length - EOCD_MIN; i >= 0; i--) {
+    if (tail[i] === 0x50 && tail[i + 1] === 0x4b && u32(tail, i) === SIG_EOCD) {
+      const commentLen = u16(tail, i + 20);
+      if (i + EOCD_MIN + commentLen <= tail.length) return i;
+    }
+  }
+  return -1;
+}
+
 /**
  * Index an archive: locate EOCD (and ZIP64 records), parse every central directory header.
  *
- * Reads: the last <= 65,557 bytes, the ZIP64 records if any, and the central directory.
+ * Reads: the last 8 KiB (the last <= 65,557 bytes when the end record is not there: a long
+ * comment), the ZIP64 records if any, and the central directory.
  * @throws CheckpointFormatError `truncated` when no end record exists but the file starts like a
  *         zip (a cut-short download), `bad-zip` for inconsistent records, `limit-exceeded` for
  *         absurd entry counts.
  */
 export async function readZipIndex(src: ByteSource): Promise<ZipIndex> {
-  const tailLen = Math.min(src.size, EOCD_MIN + MAX_COMMENT);
-  const tailStart = src.size - tailLen;
-  const tail = await src.read(tailStart, tailLen);
-  let eocdRel = -1;
-  for (let i = tail.length - EOCD_MIN; i >= 0; i--) {
-    if (tail[i] === 0x50 && tail[i + 1] === 0x4b && u32(tail, i) === SIG_EOCD) {
-      const commentLen = u16(tail, i + 20);
-      if (i + EOCD_MIN + commentLen <= tail.length) {
-        eocdRel = i;
-        break;
-      }
-    }
+  // the end record is almost always in the last few KiB (torch writes no comment): look there
+  // first, and read the whole 64 KiB a comment may take only when it is not found
+  let tailLen = Math.min(src.size, FIRST_TAIL_BYTES);
+  let tailStart = src.size - tailLen;
+  let tail = await src.read(tailStart, tailLen);
+  let eocdRel = findEocd(tail);
+  if (eocdRel < 0 && tailLen < Math.min(src.size, EOCD_MIN + MAX_COMMENT)) {
+    tailLen = Math.min(src.size, EOCD_MIN + MAX_COMMENT);
+    tailStart = src.size - tailLen;
+    tail = await src.read(tailStart, tailLen);
+    eocdRel = findEocd(tail);
   }
   if (eocdRel < 0) {
     throw new CheckpointFormatError(

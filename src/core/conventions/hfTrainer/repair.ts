@@ -26,16 +26,9 @@ const MARK_SIDE_EFFECTS = (gap: string): string[] => [
 ];
 const ALTERNATIVE = 'resume without editing, with TrainingArguments(ignore_data_skip=True): Trainer restarts the interrupted epoch from its first batch, and the optimizer and scheduler stay consistent';
 
-async function folderPresent(ctx: AnalysisContext, folder: string): Promise<boolean> {
-  for (const name of ['trainer_state.json', 'model.safetensors', 'pytorch_model.bin', 'adapter_model.safetensors', 'config.json']) {
-    try {
-      const src = ctx.open(folder ? `${folder}/${name}` : name);
-      if (src && (await src.read(0, 1)).length === 1) return true;
-    } catch {
-      // not dropped
-    }
-  }
-  return false;
+/** True when the drop holds a checkpoint folder at `folder` (one of its usual files, from the listing: no read). */
+function folderPresent(ctx: AnalysisContext, folder: string): boolean {
+  return ['trainer_state.json', 'model.safetensors', 'pytorch_model.bin', 'adapter_model.safetensors', 'config.json'].some((name) => ctx.exists(folder ? `${folder}/${name}` : name));
 }
 
 function renamed(path: string, step: number): string | undefined {
@@ -50,7 +43,7 @@ export async function hfRepairOffers(ctx: AnalysisContext, statePath: string, di
   if (best) {
     const name = baseName(best.replace(/\\/g, '/').replace(/\/+$/, ''));
     const sibling = dirOf(dir) ? `${dirOf(dir)}/${name}` : name;
-    const present = name === baseName(dir) || (await folderPresent(ctx, sibling));
+    const present = name === baseName(dir) || folderPresent(ctx, sibling);
     if (!present) {
       out.push({
         id: BEST, label: 'Clear best_model_checkpoint (it names a missing folder)', verb: 'set', safety: 'safe', file: statePath,
