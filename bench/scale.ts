@@ -221,8 +221,9 @@ interface StopResult {
   error?: string;
 }
 
+/** Records, once Stop is clicked, when the page shows reading as stopped and the frame after. */
 const STOP_PROBE = `(() => {
-  const b = (window.__stop = { clicked: 0, gone: 0, painted: 0, readAtClick: 0, total: 0 });
+  const b = (window.__stop = { clicked: 0, gone: 0, painted: 0 });
   const check = () => {
     if (!b.clicked || b.gone) return;
     if (document.querySelector('[data-testid="busy"]')) return;
@@ -231,21 +232,7 @@ const STOP_PROBE = `(() => {
     requestAnimationFrame(() => setTimeout(() => { b.painted = performance.now(); }, 0));
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
-  const poll = () => {
-    const busy = document.querySelector('[data-testid="busy"]');
-    const m = busy && /(\d+) of (\d+) done/.exec(busy.textContent || '');
-    const button = document.querySelector('[data-testid="stop-reading"]');
-    if (m && button && Number(m[1]) * 2 >= Number(m[2])) {
-      b.readAtClick = Number(m[1]);
-      b.total = Number(m[2]);
-      b.clicked = performance.now();
-      button.click();
-      check();
-      return;
-    }
-    setTimeout(poll, 10);
-  };
-  poll();
+  b.check = check;
 })();`;
 
 async function stopLatency(browser: Browser, url: string, dir: string, timeoutMs: number): Promise<StopResult> {
@@ -255,17 +242,37 @@ async function stopLatency(browser: Browser, url: string, dir: string, timeoutMs
     await p.goto(url, { waitUntil: 'load' });
     const input = p.locator('input[type=file][webkitdirectory]').first();
     await input.waitFor({ state: 'attached' });
-    await input.setInputFiles(dir);
     await p.evaluate(STOP_PROBE);
-    let error: string | undefined;
-    try {
-      await p.waitForFunction(() => (window as unknown as { __stop: { painted: number } }).__stop.painted > 0, undefined, { timeout: timeoutMs, polling: 100 });
-    } catch {
-      error = `Stop not seen within ${timeoutMs / 1000} s`;
+    await input.setInputFiles(dir);
+    // poll the status from here; click Stop (from the page, timing the click there) at half
+    const deadline = Date.now() + timeoutMs;
+    let at: { read: number; total: number } | undefined;
+    while (!at && Date.now() < deadline) {
+      at = await p.evaluate(() => {
+        const busy = document.querySelector('[data-testid="busy"]');
+        const m = busy && /(\d+) of (\d+) done/.exec(busy.textContent ?? '');
+        const button = document.querySelector<HTMLButtonElement>('[data-testid="stop-reading"]');
+        if (!m || !button || Number(m[1]) * 2 < Number(m[2])) return undefined;
+        const b = (window as unknown as { __stop: { clicked: number; check: () => void } }).__stop;
+        b.clicked = performance.now();
+        button.click();
+        b.check();
+        return { read: Number(m[1]), total: Number(m[2]) };
+      });
+      if (!at) await new Promise((r) => setTimeout(r, 20));
     }
-    const b = await p.evaluate(() => (window as unknown as { __stop: { clicked: number; gone: number; painted: number; readAtClick: number; total: number } }).__stop);
+    let error: string | undefined;
+    if (!at) error = 'reading ended before half the checkpoints were read';
+    else {
+      try {
+        await p.waitForFunction(() => (window as unknown as { __stop: { painted: number } }).__stop.painted > 0, undefined, { timeout: 30_000, polling: 100 });
+      } catch {
+        error = 'Stop not shown within 30 s';
+      }
+    }
+    const b = await p.evaluate(() => (window as unknown as { __stop: { clicked: number; gone: number; painted: number } }).__stop);
     const title = ((await p.locator('#table-title').textContent().catch(() => '')) ?? '').trim();
-    return { readAtClick: b.readAtClick, total: b.total, latencyMs: b.gone ? b.gone - b.clicked : NaN, paintedMs: b.painted ? b.painted - b.clicked : NaN, title, error };
+    return { readAtClick: at?.read ?? 0, total: at?.total ?? 0, latencyMs: b.gone ? b.gone - b.clicked : NaN, paintedMs: b.painted ? b.painted - b.clicked : NaN, title, error };
   } finally {
     await context.close();
   }

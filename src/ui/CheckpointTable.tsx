@@ -13,7 +13,7 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useDeferredValue, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { conventionLabel } from '../core/conventions/registry';
 import { NOT_READ } from '../core/conventions/summary';
 import type { CheckpointEntry } from '../store/checkpointStore';
@@ -107,9 +107,9 @@ const VIRTUAL_FROM = 150;
 const ROW_HEIGHT = 33;
 
 export function CheckpointTable() {
-  // deferred: the rows are rebuilt in a background render while summaries stream in (issue 15)
-  const order = useDeferredValue(useCheckpoints((s) => s.order));
-  const entries = useDeferredValue(useCheckpoints((s) => s.entries));
+  // not deferred: a row's status ("reading", "not read" after Stop) shows in the render that set it
+  const order = useCheckpoints((s) => s.order);
+  const entries = useCheckpoints((s) => s.entries);
   const selectedId = useCheckpoints((s) => s.selectedId);
   const select = useCheckpoints((s) => s.select);
   const { runs } = useRunsReport();
