@@ -9,7 +9,8 @@
  * Not part of `npm test`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { keepSections } from './keepSections';
 import { freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,7 +192,8 @@ async function main(): Promise<void> {
     });
     const outFile = quick ? join(ROOT, 'bench', 'out', 'BENCHMARKS.quick.md') : join(ROOT, 'BENCHMARKS.md');
     mkdirSync(dirname(outFile), { recursive: true });
-    writeFileSync(outFile, report);
+    // the sections other benchmarks (scale, health) and people wrote stay
+    writeFileSync(outFile, existsSync(outFile) ? keepSections(readFileSync(outFile, 'utf8'), report) : report);
     writeFileSync(join(ROOT, 'bench', 'out', quick ? 'results.quick.json' : 'results.json'), JSON.stringify({ results, cliBaseline, cliBaselineBundled, hundred, browserResults }, null, 1));
     log(`wrote ${outFile}`);
   } finally {
