@@ -21,3 +21,27 @@ test('a real checkpoint passes; a flipped byte in data/1 is named', async () => 
   expect(bad.bad.map((b) => b.name)).toEqual([target.name]);
   expect(bad.bad[0].message).toMatch(/CRC-32 does not match/);
 });
+
+test('Stop: the check ends between entries, says it stopped and never vouches for the entries it did not read', async () => {
+  const bytes = new Uint8Array(readFileSync(join(OWN, 'enstack', 'last_checkpoint', 'training_state.pth')));
+  const index = await readZipIndex(bytesSource(bytes));
+  const stored = index.entries.filter((e) => e.method === 0).length;
+  expect(stored).toBeGreaterThan(4);
+  const ctl = new AbortController();
+  const inner = bytesSource(bytes);
+  let progress = 0;
+  // abort once the third entry's data has been read (each entry here is one chunk)
+  const report = await verifyCrcs(inner, index, {
+    signal: ctl.signal,
+    onProgress: () => {
+      if (++progress === 3) ctl.abort();
+    },
+  });
+  expect(report.stopped).toBe(true);
+  expect(report.checked).toBe(3);
+  expect(report.unchecked).toBe(stored - 3);
+  expect(report.bad).toEqual([]);
+  // not stopped: every stored entry checked, nothing left unchecked
+  const full = await verifyCrcs(inner, index, { signal: new AbortController().signal });
+  expect([full.stopped, full.checked, full.unchecked]).toEqual([false, stored, 0]);
+});

@@ -2,38 +2,54 @@
  * "Check every byte": the CRC-32 of every entry of a torch zip, tensor data included. A summary
  * reads only metadata, so damage inside a tensor shows only here (or when repairing).
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { CrcReport } from '../core/zip/verifyCrcs';
+import type { TensorJob } from '../worker/client';
 import { bytes } from './format';
+import { ProgressBar } from './ProgressBar';
 import { parserClient } from './useParser';
 
-type Phase = { kind: 'idle' } | { kind: 'working' } | { kind: 'done'; report: CrcReport } | { kind: 'error'; message: string };
+type Phase = { kind: 'idle' } | { kind: 'working'; done: number; total: number } | { kind: 'done'; report: CrcReport } | { kind: 'error'; message: string };
 
 export function CrcCheck({ path }: { path: string }) {
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  const job = useRef<TensorJob<CrcReport> | undefined>(undefined);
   const name = path.split('/').pop();
+  const start = (): void => {
+    setPhase({ kind: 'working', done: 0, total: 0 });
+    const j = parserClient().verifyCrcs(path, (done, total) => setPhase({ kind: 'working', done, total }));
+    job.current = j;
+    j.result.then(
+      (report) => setPhase({ kind: 'done', report }),
+      (e: unknown) => setPhase({ kind: 'error', message: (e as Error).message }),
+    );
+  };
   return (
     <div className="crc-check" data-testid="crc-check">
-      <button
-        type="button"
-        disabled={phase.kind === 'working'}
-        onClick={() => {
-          setPhase({ kind: 'working' });
-          parserClient()
-            .verifyCrcs(path)
-            .then(
-              (report) => setPhase({ kind: 'done', report }),
-              (e: unknown) => setPhase({ kind: 'error', message: (e as Error).message }),
-            );
-        }}
-      >
-        {phase.kind === 'working' ? `Checking ${name}…` : `Check every byte of ${name} (CRC-32)`}
-      </button>
+      {phase.kind === 'working' ? (
+        <div className="progress-row">
+          <ProgressBar percent={phase.total ? (phase.done / phase.total) * 100 : 0} label={`Bytes of ${name} checked`} />
+          <span className="small">{bytes(phase.done)} of {bytes(phase.total)}</span>
+          <button type="button" className="subtle" onClick={() => job.current?.stop()} data-testid="crc-stop">Stop</button>
+        </div>
+      ) : (
+        <button type="button" onClick={start}>
+          Check every byte of {name} (CRC-32)
+        </button>
+      )}
+      {phase.kind === 'done' && phase.report.stopped ? (
+        <p className="warning small" role="status" data-testid="crc-stopped">
+          Stopped: {phase.report.checked} entries checked ({bytes(phase.report.bytes)} read), {phase.report.unchecked} not checked.{' '}
+          {phase.report.bad.length === 0 ? 'No mismatch in the entries checked; the others are not vouched for.' : ''}
+        </p>
+      ) : null}
       {phase.kind === 'done' ? (
         phase.report.bad.length === 0 ? (
+          phase.report.stopped ? null : (
           <p className="ok small" role="status" data-testid="crc-ok">
             All {phase.report.checked} entries match their CRC-32 ({bytes(phase.report.bytes)} read).
           </p>
+          )
         ) : (
           <ul className="problems" role="alert" data-testid="crc-bad">
             {phase.report.bad.map((b) => <li key={b.name} className="problem">{b.message}</li>)}

@@ -117,9 +117,9 @@ export class ParserClient {
     return this.call({ type: 'tree-children', path, node, offset, limit });
   }
 
-  /** Check every CRC-32 of a dropped torch zip (reads the whole file, in the worker). */
-  verifyCrcs(path: string): Promise<CrcReport> {
-    return this.call({ type: 'verify-crcs', path });
+  /** Check every CRC-32 of a dropped torch zip (reads the whole file, in the worker), with progress; stoppable. */
+  verifyCrcs(path: string, onProgress: (done: number, total: number) => void): TensorJob<CrcReport> {
+    return this.job({ type: 'verify-crcs', path }, onProgress);
   }
 
   /** Read every tensor of a checkpoint's tensor files (in the worker), with progress; stoppable. */

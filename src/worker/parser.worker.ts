@@ -7,9 +7,7 @@ import type { DroppedBlob, WorkerRequest, WorkerResponse } from './protocol';
 import { repairFile } from './repairFile';
 import { TreeService } from './treeService';
 import { TensorJobs } from './tensorJobs';
-import { blobSource } from '../core/bytes/byteSource';
-import { readZipIndex } from '../core/zip/zipReader';
-import { verifyCrcs } from '../core/zip/verifyCrcs';
+import { describeError } from './describeError';
 
 const cancelled = new Set<number>();
 /** Files of drops still arriving in parts ('add-files'), by batch. */
@@ -65,13 +63,7 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
       (e: unknown) => post({ type: 'tree-failed', request: msg.request, message: describeError(e) }),
     );
   }
-  if (msg.type === 'verify-crcs') {
-    const file = files.get(msg.path);
-    (file ? readZipIndex(blobSource(file, msg.path)).then((index) => verifyCrcs(blobSource(file, msg.path), index)) : Promise.reject(new Error(`${msg.path} is no longer loaded: drop it again.`))).then(
-      (report) => post({ type: 'crcs', request: msg.request, report }),
-      (e: unknown) => post({ type: 'tree-failed', request: msg.request, message: describeError(e) }),
-    );
-  }
+  if (msg.type === 'verify-crcs') tensorJobs.crcs(msg);
   if (msg.type === 'health') tensorJobs.health(msg);
   if (msg.type === 'diff') tensorJobs.diff(msg);
   if (msg.type === 'stop-job') tensorJobs.stop(msg.job);
@@ -82,8 +74,3 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
     );
   }
 };
-
-function describeError(e: unknown): string {
-  if (e instanceof Error && 'describe' in e && typeof e.describe === 'function') return (e.describe as () => string)();
-  return e instanceof Error ? e.message : String(e);
-}

@@ -38,7 +38,7 @@ export type WorkerRequest =
   | { readonly type: 'repair'; readonly request: number; readonly path: string; readonly epoch: number }
   /** A page of the children of the value at `node` (child indices) in the torch file at `path`. */
   | { readonly type: 'tree-children'; readonly request: number; readonly path: string; readonly node: number[]; readonly offset: number; readonly limit: number }
-  /** Check every CRC-32 of the torch zip at `path` (reads the whole file). */
+  /** Check every CRC-32 of the torch zip at `path` (reads the whole file; progress, stoppable). */
   | { readonly type: 'verify-crcs'; readonly request: number; readonly path: string }
   /** Search the value tree of the torch file at `path`. */
   | { readonly type: 'tree-search'; readonly request: number; readonly path: string; readonly query: string }
@@ -46,7 +46,7 @@ export type WorkerRequest =
   | { readonly type: 'health'; readonly request: number; readonly checkpoint: string; readonly paths: string[] }
   /** Compare two checkpoints (their summaries and tensor files). */
   | { readonly type: 'diff'; readonly request: number; readonly a: { readonly summary: CheckpointSummary; readonly paths: string[] }; readonly b: { readonly summary: CheckpointSummary; readonly paths: string[] } }
-  /** Stop a running health scan or diff: it answers with what it has read. */
+  /** Stop a running health scan, diff or CRC check: it answers with what it has read. */
   | { readonly type: 'stop-job'; readonly job: number };
 
 /** A verified repair, ready to download. */

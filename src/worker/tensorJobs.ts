@@ -1,14 +1,19 @@
 /**
- * The worker's tensor jobs: a health scan of one checkpoint's files and a diff of two
- * checkpoints, each with progress messages and stoppable by request number.
+ * The worker's jobs that read tensor bytes: a health scan of one checkpoint's files, a diff of two
+ * checkpoints and the CRC-32 check of every byte of a torch zip, each with progress messages and
+ * stoppable by request number.
  */
 import { blobSource } from '../core/bytes/byteSource';
 import { diffCheckpoints } from '../core/diff/diffCheckpoints';
 import { checkHealth, type HealthInput } from '../core/health/checkHealth';
+import { verifyCrcs } from '../core/zip/verifyCrcs';
+import { readZipIndex } from '../core/zip/zipReader';
 import type { WorkerRequest, WorkerResponse } from './protocol';
+import { describeError } from './describeError';
 
 type HealthRequest = Extract<WorkerRequest, { type: 'health' }>;
 type DiffRequest = Extract<WorkerRequest, { type: 'diff' }>;
+type CrcRequest = Extract<WorkerRequest, { type: 'verify-crcs' }>;
 
 /** Runs tensor jobs over the dropped files. */
 export class TensorJobs {
@@ -71,6 +76,22 @@ export class TensorJobs {
       .then(
         (diff) => this.post({ type: 'diff', request: msg.request, diff }),
         (e: unknown) => this.post({ type: 'tree-failed', request: msg.request, message: e instanceof Error ? e.message : String(e) }),
+      )
+      .finally(() => this.running.delete(msg.request));
+  }
+
+  /** Check the CRC-32 of every stored entry of the torch zip at `msg.path` (reads the whole file). */
+  crcs(msg: CrcRequest): void {
+    const ctl = new AbortController();
+    this.running.set(msg.request, ctl);
+    Promise.resolve()
+      .then(async () => {
+        const src = this.inputs([msg.path])[0].src;
+        return verifyCrcs(src, await readZipIndex(src), { signal: ctl.signal, onProgress: this.progress(msg.request) });
+      })
+      .then(
+        (report) => this.post({ type: 'crcs', request: msg.request, report }),
+        (e: unknown) => this.post({ type: 'tree-failed', request: msg.request, message: describeError(e) }),
       )
       .finally(() => this.running.delete(msg.request));
   }
