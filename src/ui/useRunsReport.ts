@@ -1,42 +1,58 @@
 /**
- * The runs, verdicts and findings of what is loaded, computed once per change of the store's
- * summaries and shared by every view that shows them (the run panel, the findings, the table's Run
- * column), so they always agree.
+ * The runs, verdicts and findings of what is loaded, shared by every view that shows them (the run
+ * panel, the findings, the table's Run column, the repair panel), so they always agree.
+ *
+ * The report is computed outside React, in its own task, after the store's summaries change: at
+ * once (next task) when nothing is being read, at most every {@link BUSY_REFRESH_MS} while a drop
+ * streams in. A render never runs `analyzeRuns` (at 1,000 checkpoints it takes about 100 ms), so a
+ * store update costs only the views' own rendering (issue 15).
  */
-import { useDeferredValue } from 'react';
-import { useThrottledWhileBusy } from './useThrottledWhileBusy';
+import { create } from 'zustand';
 import { analyzeRuns, type RunsReport } from '../core/findings/runFindings';
 import { loadedSummaries, useCheckpoints, type CheckpointState } from '../store/checkpointStore';
 
 type Inputs = Pick<CheckpointState, 'order' | 'entries' | 'otherFolders' | 'files' | 'currentBatchesPerEpoch'>;
+const KEYS: readonly (keyof Inputs)[] = ['order', 'entries', 'otherFolders', 'files', 'currentBatchesPerEpoch'];
 
 /** Milliseconds between recomputations of the report while a drop is being read. */
 export const BUSY_REFRESH_MS = 1500;
 
-let last: { inputs: Inputs; report: RunsReport } | undefined;
-
-/** The report for the store's current inputs (recomputed only when one of them changed). */
+/** The report of `inputs` (pure). */
 function reportOf(inputs: Inputs): RunsReport {
-  if (last && (Object.keys(inputs) as (keyof Inputs)[]).every((k) => last?.inputs[k] === inputs[k])) return last.report;
-  const report = analyzeRuns({
+  return analyzeRuns({
     summaries: loadedSummaries(inputs),
     otherFolders: inputs.otherFolders,
     files: [...inputs.files].map(([path, b]) => ({ path, size: b.size })),
     currentBatchesPerEpoch: inputs.currentBatchesPerEpoch,
   });
-  last = { inputs, report };
-  return report;
 }
+
+const useReport = create<{ readonly report: RunsReport }>(() => ({ report: reportOf(useCheckpoints.getState()) }));
+
+let timer: ReturnType<typeof setTimeout> | undefined;
+let timerAt = 0;
+let lastRun = 0;
+
+function run(): void {
+  timer = undefined;
+  lastRun = performance.now();
+  useReport.setState({ report: reportOf(useCheckpoints.getState()) });
+}
+
+/** Recompute after the current task; while reading, no sooner than BUSY_REFRESH_MS after the last time. */
+function schedule(busy: boolean): void {
+  const at = busy ? Math.max(performance.now(), lastRun + BUSY_REFRESH_MS) : performance.now();
+  if (timer !== undefined && timerAt <= at) return;
+  if (timer !== undefined) clearTimeout(timer);
+  timerAt = at;
+  timer = setTimeout(run, Math.max(0, at - performance.now()));
+}
+
+useCheckpoints.subscribe((s, prev) => {
+  if (KEYS.some((k) => s[k] !== prev[k]) || (prev.busy.length > 0 && s.busy.length === 0)) schedule(s.busy.length > 0);
+});
 
 /** Runs with their verdicts and every finding, for the loaded checkpoints. */
 export function useRunsReport(): RunsReport {
-  // while summaries stream in, the report is recomputed at most every BUSY_REFRESH_MS, in a
-  // background render that React can interrupt, never in the urgent render of a store update (issue 15)
-  const busy = useCheckpoints((s) => s.busy.length > 0);
-  const order = useDeferredValue(useThrottledWhileBusy(useCheckpoints((s) => s.order), busy, BUSY_REFRESH_MS));
-  const entries = useDeferredValue(useThrottledWhileBusy(useCheckpoints((s) => s.entries), busy, BUSY_REFRESH_MS));
-  const otherFolders = useDeferredValue(useCheckpoints((s) => s.otherFolders));
-  const files = useDeferredValue(useCheckpoints((s) => s.files));
-  const currentBatchesPerEpoch = useCheckpoints((s) => s.currentBatchesPerEpoch);
-  return reportOf({ order, entries, otherFolders, files, currentBatchesPerEpoch });
+  return useReport((s) => s.report);
 }
