@@ -139,7 +139,9 @@ export function HistoryChart() {
   const box = useRef<HTMLDivElement>(null);
   if (series.length === 0) return null;
   // many runs: only the series of the runs drawn are listed and plotted; the others are summarised
-  const drawnRuns = new Set((chosenRuns ?? defaultRuns(series, runs)).filter((id) => runs.some((r) => r.id === id)));
+  // the user's choice, while one of its runs is still loaded; else the default
+  const chosen = (chosenRuns ?? []).filter((id) => runs.some((r) => r.id === id));
+  const drawnRuns = new Set(chosen.length ? chosen : defaultRuns(series, runs));
   const inChart = series.filter((s) => !s.run || drawnRuns.has(s.run.id));
   const otherRuns = runs.filter((r) => !drawnRuns.has(r.id));
   const setRuns = (ids: string[]): void => setChosenRuns(runs.filter((r) => ids.includes(r.id)).map((r) => r.id));
