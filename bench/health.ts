@@ -18,14 +18,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { linkSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSite, startPreview, type Preview } from './browser';
 import { generateCheckpoint, PYTHON } from './generate';
 import { pageDiff, pageHealth, type PageRun } from './healthPage';
 import { consoleSummary, renderHealthSection, writeHealthSection, type CliDiffOut, type CliHealthOut, type CoreOut, type HealthResults, type Measured, type TorchOut } from './healthReport';
-import { machineInfo, packageVersion } from './machine';
+import { machineInfo, packageVersion, uptime } from './machine';
 import { measureProcess, type ProcessRun } from './measureProcess';
 import { size } from './stats';
 
@@ -43,13 +43,6 @@ const TIMEOUT = 15 * 60_000;
 
 const started = performance.now();
 const log = (s: string): void => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}`);
-const uptime = (): string => {
-  try {
-    return execFileSync('uptime', [], { encoding: 'utf8' }).trim();
-  } catch {
-    return `load average ${loadavg().map((x) => x.toFixed(2)).join(', ')}`;
-  }
-};
 
 /** The last line of a process's stdout as JSON. */
 function lastJson<T>(r: ProcessRun, what: string): T {

@@ -2,7 +2,7 @@
  * The "Tensor health and diff" section of BENCHMARKS.md (bench/health.ts): tables and method
  * notes from the measured runs, and the replacement of the section between its markers.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeMarkedSection } from './benchmarksFile';
 import type { ProcessRun } from './measureProcess';
 import type { PageRun } from './healthPage';
 import { median, ms, size } from './stats';
@@ -150,18 +150,9 @@ export function renderHealthSection(r: HealthResults): string {
   ].join('\n');
 }
 
-/** Replace the section between the markers in `file` (or insert it before "## Run it"). */
+/** Replace the Health section of `file` (BENCHMARKS.md) between its markers. */
 export function writeHealthSection(file: string, section: string): void {
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const a = text.indexOf(BEGIN);
-  const b = text.indexOf(END);
-  let next: string;
-  if (a >= 0 && b > a) next = text.slice(0, a) + section + text.slice(b + END.length);
-  else {
-    const run = text.indexOf('\n## Run it');
-    next = run >= 0 ? `${text.slice(0, run)}\n${section}\n${text.slice(run)}` : `${text}\n${section}\n`;
-  }
-  writeFileSync(file, next);
+  writeMarkedSection(file, BEGIN, END, section);
 }
 
 /** One line per measurement for the console. */

@@ -55,3 +55,12 @@ export function machineInfo(root: string, tmp: string): MachineInfo {
     packages: Object.fromEntries(['jszip', '@playwright/test', 'vite', 'tsx', 'typescript'].map((n) => [n, packageVersion(root, n)])),
   };
 }
+
+/** `uptime`'s line (load averages over 1, 5 and 15 minutes), or the load averages when it is missing. */
+export function uptime(): string {
+  try {
+    return execFileSync('uptime', [], { encoding: 'utf8' }).trim();
+  } catch {
+    return `load average ${loadavg().map((x) => x.toFixed(2)).join(', ')}`;
+  }
+}

@@ -20,13 +20,14 @@
  * the other sections as they are. Options: --sizes=50,200 (default 50,200,1000), --no-write.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from '@playwright/test';
 import { buildSite, launch, startPreview, type Preview } from './browser';
-import { machineInfo } from './machine';
+import { writeMarkedSection } from './benchmarksFile';
+import { machineInfo, uptime } from './machine';
 import { ms, size } from './stats';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,13 +43,6 @@ const END = '<!-- scale:end -->';
 
 const started = performance.now();
 const log = (s: string): void => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}`);
-const uptime = (): string => {
-  try {
-    return execFileSync('uptime', [], { encoding: 'utf8' }).trim();
-  } catch {
-    return `load average ${loadavg().map((x) => x.toFixed(2)).join(', ')}`;
-  }
-};
 
 /** Checkpoints the CLI plans in one copy of fixtures/enstack_run (its 4 checkpoint folders and the run folder's own). */
 const ENSTACK_PER_RUN = 5;
@@ -348,17 +342,7 @@ async function main(): Promise<void> {
     END,
   ].join('\n');
   if (write) {
-    const file = join(ROOT, 'BENCHMARKS.md');
-    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-    const a = text.indexOf(BEGIN);
-    const b = text.indexOf(END);
-    let next: string;
-    if (a >= 0 && b > a) next = text.slice(0, a) + section + text.slice(b + END.length);
-    else {
-      const run = text.indexOf('\n## Run it');
-      next = run >= 0 ? `${text.slice(0, run)}\n${section}\n${text.slice(run)}` : `${text}\n${section}\n`;
-    }
-    writeFileSync(file, next);
+    writeMarkedSection(join(ROOT, 'BENCHMARKS.md'), BEGIN, END, section);
     mkdirSync(join(ROOT, 'bench', 'out'), { recursive: true });
     writeFileSync(join(ROOT, 'bench', 'out', 'scale.json'), JSON.stringify({ loadStart, loadEnd, rows }, null, 1));
     log('wrote the Scale section of BENCHMARKS.md and bench/out/scale.json');

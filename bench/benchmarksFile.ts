@@ -1,9 +1,10 @@
 /**
- * Keep what other benchmarks and people wrote when `npm run bench` rewrites BENCHMARKS.md: every
- * `## ` section of the old file whose heading the new report does not have (the Scale and Health
- * sections that bench/scale.ts and bench/health.ts write between their markers, hand-written
- * measurements) goes back in, in its old order, before the new report's "## Run it".
+ * Writing BENCHMARKS.md without losing what other benchmarks and people wrote in it:
+ * - `npm run bench` rewrites the file, keeping every `## ` section of the old file whose heading
+ *   its report does not have (the Scale and Health sections, hand-written measurements);
+ * - `--scale` and `--health` replace only their own section, between their marker comments.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** The `## ` sections of a markdown text: heading line -> the text from that line to the next `## ` heading. */
 function sections(text: string): { heading: string; body: string }[] {
@@ -37,3 +38,21 @@ export function keepSections(old: string, report: string): string {
   const at = report.indexOf('\n## Run it');
   return at >= 0 ? `${report.slice(0, at)}\n${withMarkers}\n${report.slice(at)}` : `${report}\n${withMarkers}\n`;
 }
+
+/**
+ * Replace the text between the marker comments `begin` and `end` in `file` with `section` (which
+ * holds both markers), or insert it before "## Run it" (at the end when there is none).
+ */
+export function writeMarkedSection(file: string, begin: string, end: string, section: string): void {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const a = text.indexOf(begin);
+  const b = text.indexOf(end);
+  let next: string;
+  if (a >= 0 && b > a) next = text.slice(0, a) + section + text.slice(b + end.length);
+  else {
+    const run = text.indexOf('\n## Run it');
+    next = run >= 0 ? `${text.slice(0, run)}\n${section}\n${text.slice(run)}` : `${text}\n${section}\n`;
+  }
+  writeFileSync(file, next);
+}
+
