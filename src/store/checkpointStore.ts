@@ -29,6 +29,8 @@ export interface CheckpointState {
   readonly busy: number[];
   /** Dropped files by path (not rendered; used by downloads and repair). */
   readonly files: Map<string, Blob>;
+  /** Sizes in bytes of the files analysed, by path, as the worker read them (the page never reads `File.size` of a whole drop). */
+  readonly sizes: ReadonlyMap<string, number>;
   /** A message for the whole drop (e.g. nothing recognisable was dropped). */
   readonly notice: string | undefined;
   /** TensorBoard scalars by event-file path. */
@@ -73,6 +75,7 @@ function applyMessages(s: CheckpointState, ms: readonly BatchMessage[]): Partial
   let order: string[] | undefined;
   let inOrder: Set<string> | undefined;
   let files: Map<string, Blob> | undefined;
+  let sizes: Map<string, number> | undefined;
   let scalars: Record<string, EventFileScalars> | undefined;
   let busy = s.busy;
   let otherFolders = s.otherFolders;
@@ -85,7 +88,11 @@ function applyMessages(s: CheckpointState, ms: readonly BatchMessage[]): Partial
       case 'plan': {
         // the files as analysed: archives replaced by what they hold (for repair and downloads)
         files ??= new Map(s.files);
-        for (const f of m.files) files.set(f.path, f.file);
+        sizes ??= new Map(s.sizes);
+        for (const f of m.files) {
+          files.set(f.path, f.file);
+          if (f.size !== undefined) sizes.set(f.path, f.size);
+        }
         entries ??= { ...s.entries };
         order ??= [...s.order];
         inOrder ??= new Set(order);
@@ -124,7 +131,7 @@ function applyMessages(s: CheckpointState, ms: readonly BatchMessage[]): Partial
         break;
     }
   }
-  return { busy, otherFolders, notice, selectedId, ...(entries && { entries }), ...(order && { order }), ...(files && { files }), ...(scalars && { scalars }) };
+  return { busy, otherFolders, notice, selectedId, ...(entries && { entries }), ...(order && { order }), ...(files && { files }), ...(sizes && { sizes }), ...(scalars && { scalars }) };
 }
 
 export const useCheckpoints = create<CheckpointState>()((set) => ({
@@ -134,6 +141,7 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
   selectedId: undefined,
   busy: [],
   files: new Map(),
+  sizes: new Map(),
   notice: undefined,
   scalars: {},
   currentBatchesPerEpoch: undefined,
@@ -148,6 +156,7 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
       otherFolders: snap.otherFolders,
       scalars: snap.scalars,
       files: new Map(),
+      sizes: new Map(),
       selectedId: (snap.summaries.find((x) => x.name === 'last_checkpoint') ?? snap.summaries[0])?.id,
       shared: { created: snap.created },
       notice: undefined,
@@ -205,6 +214,7 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
         order,
         entries,
         files: new Map([...s.files].filter(([p]) => !under(p))),
+        sizes: new Map([...s.sizes].filter(([p]) => !under(p))),
         otherFolders: s.otherFolders.filter((o) => !under(o.path)),
         scalars: Object.fromEntries(Object.entries(s.scalars).filter(([p]) => !under(p))),
         selectedId: s.selectedId && entries[s.selectedId] ? s.selectedId : undefined,
@@ -213,6 +223,6 @@ export const useCheckpoints = create<CheckpointState>()((set) => ({
   clear: () => {
     // a shared snapshot lives in the URL: clearing removes it there too, so a reload stays empty
     if (typeof location !== 'undefined' && location.hash.startsWith('#s=')) history.replaceState(null, '', location.pathname + location.search);
-    set((s) => ({ order: [], entries: {}, otherFolders: [], selectedId: undefined, files: new Map(), notice: undefined, scalars: {}, shared: undefined, busy: [], ignoreBatchesUpTo: s.lastBatch }));
+    set((s) => ({ order: [], entries: {}, otherFolders: [], selectedId: undefined, files: new Map(), sizes: new Map(), notice: undefined, scalars: {}, shared: undefined, busy: [], ignoreBatchesUpTo: s.lastBatch }));
   },
 }));

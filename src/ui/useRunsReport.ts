@@ -11,8 +11,8 @@ import { create } from 'zustand';
 import { analyzeRuns, type RunsReport } from '../core/findings/runFindings';
 import { loadedSummaries, useCheckpoints, type CheckpointState } from '../store/checkpointStore';
 
-type Inputs = Pick<CheckpointState, 'order' | 'entries' | 'otherFolders' | 'files' | 'currentBatchesPerEpoch'>;
-const KEYS: readonly (keyof Inputs)[] = ['order', 'entries', 'otherFolders', 'files', 'currentBatchesPerEpoch'];
+type Inputs = Pick<CheckpointState, 'order' | 'entries' | 'otherFolders' | 'sizes' | 'currentBatchesPerEpoch'>;
+const KEYS: readonly (keyof Inputs)[] = ['order', 'entries', 'otherFolders', 'sizes', 'currentBatchesPerEpoch'];
 
 /** Milliseconds between recomputations of the report while a drop is being read. */
 export const BUSY_REFRESH_MS = 1500;
@@ -22,7 +22,8 @@ function reportOf(inputs: Inputs): RunsReport {
   return analyzeRuns({
     summaries: loadedSummaries(inputs),
     otherFolders: inputs.otherFolders,
-    files: [...inputs.files].map(([path, b]) => ({ path, size: b.size })),
+    // sizes as the worker read them: File.size costs the page ~0.4 ms per file in Chromium
+    files: [...inputs.sizes].map(([path, size]) => ({ path, size })),
     currentBatchesPerEpoch: inputs.currentBatchesPerEpoch,
   });
 }

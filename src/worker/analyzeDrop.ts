@@ -36,7 +36,7 @@ export class MessageBatcher {
     if (e.type === 'findings') return;
     this.flush();
     const batch = this.batch;
-    if (e.type === 'plan') this.emit({ type: 'plan', batch, pending: e.pending, otherFolders: e.otherFolders, files: e.files.map((f) => ({ path: f.path, file: f.handle })) });
+    if (e.type === 'plan') this.emit({ type: 'plan', batch, pending: e.pending, otherFolders: e.otherFolders, files: e.files.map((f) => ({ path: f.path, file: f.handle, size: f.size })) });
     else if (e.type === 'scalars') this.emit({ type: 'scalars', batch, path: e.path, scalars: e.scalars });
     else this.emit({ type: 'done', batch, elapsedMs: e.elapsedMs });
   }

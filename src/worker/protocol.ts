@@ -16,6 +16,11 @@ import type { CheckpointDiff } from '../core/diff/types';
 export interface DroppedBlob {
   readonly path: string;
   readonly file: Blob;
+  /**
+   * Its size in bytes, when the worker sends it (the plan): reading `File.size` costs the page
+   * about 0.4 ms per file in Chromium (a drop of 6,800 files: 2.6 s), the worker reads it anyway.
+   */
+  readonly size?: number;
 }
 
 /**
