@@ -135,7 +135,7 @@ export function buildSeries(summaries: readonly CheckpointSummary[], scalars: Re
       if (!byEpoch && !perEpoch) continue;
       out.push({
         id: `tb:${path}:${tag}`,
-        name: `${tag} (TensorBoard)`,
+        name: runs.length > 1 && run ? `${tag} (${run.label} TensorBoard)` : `${tag} (TensorBoard)`,
         axis: isLoss(tag) ? 'loss' : isLr(tag) ? 'loss' : 'metric',
         source: 'tensorboard',
         points: pts.map((p) => ({ x: byEpoch ? p.step : p.step / (perEpoch as number), y: p.value, label: `step ${p.step}` })),
