@@ -64,5 +64,19 @@ describe('series', () => {
     // every series names its run
     expect(series.every((x) => x.run !== undefined)).toBe(true);
   });
+
+  test('history dicts of two runs are two series each, named by run (Ultralytics, two copies of one run)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ckptview-series-yolo-'));
+    for (const run of ['train', 'train2']) cpSync(join(OWN, 'ultralytics', 'runs', 'detect', 'train'), join(root, run), { recursive: true });
+    const { summaries } = await analyzeFolder(root);
+    const series = buildSeries(summaries, {});
+    const history = series.filter((x) => x.source === 'history');
+    const metrics = new Set(history.map((x) => x.id.split(':').pop()));
+    expect(metrics.size).toBeGreaterThan(0);
+    // every metric once per run, each naming its run
+    expect(history).toHaveLength(metrics.size * 2);
+    expect(new Set(history.map((x) => x.run?.label))).toEqual(new Set(['train/weights', 'train2/weights']));
+    for (const x of history) expect(x.name).toContain(`${x.run?.label} history`);
+  });
 });
 

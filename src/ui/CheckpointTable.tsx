@@ -79,7 +79,8 @@ const STATUSES = new Set(['complete', 'incomplete', 'unknown', 'unreadable', 're
 const col = createColumnHelper<Row>();
 const num = { sortUndefined: 'last' as const };
 const COLUMNS = [
-  col.accessor('name', { header: 'Checkpoint', cell: (c) => <span title={c.row.original.path}>{c.getValue()}</span> }),
+  // checkpoint-100, checkpoint-200 ... checkpoint-1000: numbers in names sort as numbers
+  col.accessor('name', { header: 'Checkpoint', sortingFn: 'alphanumeric', cell: (c) => <span title={c.row.original.path}>{c.getValue()}</span> }),
   col.accessor('run', { header: 'Run' }),
   col.accessor('framework', { header: 'Framework' }),
   col.accessor('epoch', {

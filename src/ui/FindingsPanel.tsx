@@ -1,6 +1,7 @@
 /** Findings across the loaded checkpoints, with the evidence and what to do, and the dataset-size input. */
 import { useId, useState, type ReactNode } from 'react';
 import { useCheckpoints } from '../store/checkpointStore';
+import { openCheckpoint } from './openCheckpoint';
 import { useRunsReport } from './useRunsReport';
 
 /** Findings listed before "Show all" (they are sorted most important first). */
@@ -28,7 +29,6 @@ export function FindingsPanel() {
   const entries = useCheckpoints((s) => s.entries);
   const current = useCheckpoints((s) => s.currentBatchesPerEpoch);
   const setCurrent = useCheckpoints((s) => s.setCurrentBatchesPerEpoch);
-  const select = useCheckpoints((s) => s.select);
   const inputId = useId();
   const [text, setText] = useState(current === undefined ? '' : String(current));
   const invalid = text.trim() !== '' && !/^\d+$/.test(text.trim()) ? 'Enter a whole number of batches, e.g. 1270.' : text.trim() !== '' && Number(text) === 0 ? 'Batches per epoch must be 1 or more.' : undefined;
@@ -71,7 +71,7 @@ export function FindingsPanel() {
                 <p className="small">
                   Open:{' '}
                   {f.checkpoints.map((id) => (
-                    <button type="button" className="link" key={id} onClick={() => select(id)}>{entries[id]?.name ?? id}</button>
+                    <button type="button" className="link" key={id} onClick={() => openCheckpoint(id)}>{entries[id]?.name ?? id}</button>
                   ))}
                 </p>
               ) : null}

@@ -20,7 +20,8 @@ import { useThrottledWhileBusy } from './useThrottledWhileBusy';
  */
 export const MAX_DRAWN = 12;
 
-const COLORS = ['#2b59c3', '#d9480f', '#2f9e44', '#ae3ec9', '#1098ad', '#f08c00', '#e64980', '#5c7cfa', '#868e96', '#0ca678'];
+/** One colour per line drawn at first ({@link MAX_DRAWN}), no two alike. */
+const COLORS = ['#2b59c3', '#d9480f', '#2f9e44', '#ae3ec9', '#1098ad', '#f08c00', '#e64980', '#5c7cfa', '#868e96', '#0ca678', '#74b816', '#5f3dc4'];
 
 /**
  * The chart as a standalone SVG: CSS variables resolved to colours, a font set, and a legend of the
@@ -41,7 +42,9 @@ function svgOf(container: HTMLElement | null, legend: { name: string; color: str
   const ns = 'http://www.w3.org/2000/svg';
   const width = Number(svg.getAttribute('width')) || svg.getBoundingClientRect().width;
   const height = Number(svg.getAttribute('height')) || svg.getBoundingClientRect().height;
-  const rows = Math.ceil(legend.length / 2);
+  // two legend columns where they fit, one on a narrow (phone) chart
+  const columns = width >= 480 ? 2 : 1;
+  const rows = Math.ceil(legend.length / columns);
   const total = height + 12 + rows * 18;
   clone.setAttribute('xmlns', ns);
   clone.setAttribute('height', String(total));
@@ -54,8 +57,8 @@ function svgOf(container: HTMLElement | null, legend: { name: string; color: str
   bg.setAttribute('fill', getComputedStyle(document.body).backgroundColor || '#fff');
   clone.insertBefore(bg, clone.firstChild);
   legend.forEach((l, i) => {
-    const x = 16 + (i % 2) * (width / 2);
-    const y = height + 12 + Math.floor(i / 2) * 18;
+    const x = 16 + (i % columns) * (width / columns);
+    const y = height + 12 + Math.floor(i / columns) * 18;
     const swatch = document.createElementNS(ns, 'rect');
     Object.entries({ x: x, y: y - 9, width: 12, height: 4, fill: l.color }).forEach(([k, v]) => swatch.setAttribute(k, String(v)));
     const text = document.createElementNS(ns, 'text');
@@ -136,7 +139,9 @@ export function HistoryChart() {
   const [hidden, setHidden] = useState<Record<string, boolean>>({});
   // runs chosen by the user (undefined: the default choice, which follows what is loaded)
   const [chosenRuns, setChosenRuns] = useState<string[] | undefined>(undefined);
+  const [runToAdd, setRunToAdd] = useState('');
   const box = useRef<HTMLDivElement>(null);
+  const runPicker = useRef<HTMLSelectElement>(null);
   if (series.length === 0) return null;
   // many runs: only the series of the runs drawn are listed and plotted; the others are summarised
   // the user's choice, while one of its runs is still loaded; else the default
@@ -145,6 +150,17 @@ export function HistoryChart() {
   const inChart = series.filter((s) => !s.run || drawnRuns.has(s.run.id));
   const otherRuns = runs.filter((r) => !drawnRuns.has(r.id));
   const setRuns = (ids: string[]): void => setChosenRuns(runs.filter((r) => ids.includes(r.id)).map((r) => r.id));
+  // a run added by hand is drawn: its series that start on are ticked, even past the first 12 lines
+  const addRun = (id: string): void => {
+    if (!id) return;
+    setRuns([...drawnRuns, id]);
+    setHidden({ ...hidden, ...Object.fromEntries(series.filter((x) => x.run?.id === id && x.visible).map((x) => [x.id, false])) });
+    setRunToAdd('');
+  };
+  const removeRun = (id: string): void => {
+    setRuns([...drawnRuns].filter((x) => x !== id));
+    setTimeout(() => runPicker.current?.focus(), 0); // the chip's button is gone: the run picker (rendered now) takes the focus
+  };
   // the first MAX_DRAWN series that are on by default are drawn; later ones start unticked
   const drawnAtFirst = new Set(inChart.filter((s) => s.visible).slice(0, MAX_DRAWN).map((s) => s.id));
   const notDrawn = inChart.filter((s) => s.visible && !drawnAtFirst.has(s.id) && hidden[s.id] === undefined).length;
@@ -159,7 +175,7 @@ export function HistoryChart() {
     const text = svgOf(box.current, legend);
     if (!text) return;
     const rect = box.current!.querySelector('svg.recharts-surface')!.getBoundingClientRect();
-    const height = rect.height + 12 + Math.ceil(legend.length / 2) * 18;
+    const height = rect.height + 12 + Math.ceil(legend.length / (rect.width >= 480 ? 2 : 1)) * 18;
     downloadBlob(kind === 'svg' ? new Blob([text], { type: 'image/svg+xml' }) : await pngOf(text, rect.width, height), `ckptview-history.${kind}`);
   };
   return (
@@ -179,7 +195,7 @@ export function HistoryChart() {
               <span key={r.id} className="run-chip" data-testid="chart-run">
                 {r.label}
                 {drawnRuns.size > 1 ? (
-                  <button type="button" className="chip-remove" aria-label={`Stop drawing run ${r.label}`} onClick={() => setRuns([...drawnRuns].filter((id) => id !== r.id))}>
+                  <button type="button" className="chip-remove" aria-label={`Stop drawing run ${r.label}`} onClick={() => removeRun(r.id)}>
                     ×
                   </button>
                 ) : null}
@@ -187,14 +203,17 @@ export function HistoryChart() {
             ))}
           {otherRuns.length > 0 ? (
             <>
-              <select aria-label="Draw another run" value="" data-testid="chart-add-run" onChange={(e) => e.currentTarget.value && setRuns([...drawnRuns, e.currentTarget.value])}>
-                <option value="">Draw another run…</option>
+              <select ref={runPicker} aria-label="Another run to draw" value={runToAdd} data-testid="chart-add-run" onChange={(e) => setRunToAdd(e.currentTarget.value)}>
+                <option value="">Another run…</option>
                 {otherRuns.map((r) => (
                   <option key={r.id} value={r.id}>
                     {r.label} ({r.count} series)
                   </option>
                 ))}
               </select>
+              <button type="button" disabled={!runToAdd} onClick={() => addRun(runToAdd)} data-testid="chart-draw-run">
+                Draw
+              </button>
               <span className="muted small" data-testid="chart-runs-not-drawn">
                 {otherRuns.length} other {otherRuns.length === 1 ? 'run' : 'runs'} not drawn ({otherRuns.reduce((n, r) => n + r.count, 0)} series)
               </span>

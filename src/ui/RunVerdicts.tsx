@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { conventionLabel } from '../core/conventions/registry';
 import { useCheckpoints } from '../store/checkpointStore';
+import { openCheckpoint } from './openCheckpoint';
 import { useRunsReport } from './useRunsReport';
 
 const HEADLINE = { ok: 'Resume as it is', warning: 'Check before resuming', error: 'Act before resuming' } as const;
@@ -18,13 +19,13 @@ export const MAX_VERDICTS = 12;
 
 export function RunVerdicts() {
   const { runs: all } = useRunsReport();
-  const select = useCheckpoints((s) => s.select);
   const entries = useCheckpoints((s) => s.entries);
   const [showAll, setShowAll] = useState(false);
   if (!all.length) return null;
   const capped = !showAll && all.length > MAX_VERDICTS;
-  // many runs: the ones to act on first (stable within a severity), then cut
-  const runs = capped ? [...all].sort((a, b) => RANK[a.verdict.severity] - RANK[b.verdict.severity]).slice(0, MAX_VERDICTS) : all;
+  // many runs: the ones to act on first (stable within a severity), shown all or cut
+  const ordered = all.length > MAX_VERDICTS ? [...all].sort((a, b) => RANK[a.verdict.severity] - RANK[b.verdict.severity]) : all;
+  const runs = capped ? ordered.slice(0, MAX_VERDICTS) : ordered;
   const count = (sev: keyof typeof RANK): number => all.filter((r) => r.verdict.severity === sev).length;
   return (
     <section className="panel runs" aria-labelledby="runs-title" data-testid="runs">
@@ -35,7 +36,7 @@ export function RunVerdicts() {
         <p className="muted small" data-testid="verdict-counts">
           {count('error')} to act on, {count('warning')} to check, {count('ok')} to resume as they are.{' '}
           <button type="button" className="link" aria-expanded={!capped} onClick={() => setShowAll(capped)}>
-            {capped ? `Show all ${all.length} runs` : `Show the first ${MAX_VERDICTS}`}
+            {capped ? `Show all ${all.length} runs` : 'Show fewer'}
           </button>
         </p>
       ) : null}
@@ -53,7 +54,7 @@ export function RunVerdicts() {
               {verdict.target && entries[verdict.target] ? (
                 <>
                   {' '}
-                  <button type="button" className="link" onClick={() => select(verdict.target as string)}>Open {entries[verdict.target]?.name}</button>
+                  <button type="button" className="link" onClick={() => openCheckpoint(verdict.target as string)}>Open {entries[verdict.target]?.name}</button>
                 </>
               ) : null}
             </p>

@@ -3,6 +3,7 @@
  * specific names first), then the content checks for lone torch files, with `generic` last (it
  * matches anything). Adding a trainer = its folder under `conventions/` + one line here.
  */
+import { NOT_READ } from './summary';
 import type { Convention } from './convention';
 import { enstack } from './enstack/index';
 import { generic } from './generic/index';
@@ -50,8 +51,11 @@ export function conventionById(id: string): Convention | undefined {
 
 /** Display name of a convention id (`ultralytics` -> `Ultralytics`); `unreadable` -> `unreadable`. */
 export function conventionLabel(id: string): string {
-  return byId.get(id)?.label ?? id;
+  return byId.get(id)?.label ?? OTHER_LABELS[id] ?? id;
 }
+
+/** Labels of the kinds that are not conventions: a checkpoint not read (Stop) or that could not be read. */
+const OTHER_LABELS: Readonly<Record<string, string>> = { [NOT_READ]: 'not read', unreadable: 'unreadable' };
 
 /** Display name of a file role, from the shared names or a convention's own. */
 export function roleLabel(role: string, names: Readonly<Record<string, string>>, conventionId?: string): string {

@@ -70,19 +70,22 @@ export function buildSeries(summaries: readonly CheckpointSummary[], scalars: Re
     if (acc.length) out.push({ id: `ckpt:best_val_acc${key}`, name: `Best accuracy (${suffix})`, axis: 'metric', source: 'checkpoints', points: acc, visible: true, run: ref });
   }
 
+  // a history dict is per run (each checkpoint of a run repeats it): the first one of each run
   const seenHistory = new Set<string>();
   for (const s of summaries) {
+    const run = runOf.get(s.id);
     for (const [metric, values] of Object.entries(s.history ?? {})) {
-      if (seenHistory.has(metric)) continue;
-      seenHistory.add(metric);
+      const key = `${run?.id ?? ''}\u0000${metric}`;
+      if (seenHistory.has(key)) continue;
+      seenHistory.add(key);
       out.push({
-        id: `history:${metric}`,
-        name: `${metric} (history in ${s.name})`,
+        id: runs.length > 1 && run ? `history:${run.id}:${metric}` : `history:${metric}`,
+        name: runs.length > 1 && run ? `${metric} (${run.label} history in ${s.name})` : `${metric} (history in ${s.name})`,
         axis: isLoss(metric) ? 'loss' : 'metric',
         source: 'history',
         points: values.map((y, i) => ({ x: i + 1, y, label: `epoch ${i + 1}` })),
         visible: !isLr(metric),
-        run: runOf.get(s.id),
+        run,
       });
     }
   }
