@@ -128,6 +128,15 @@ describe('the CLI and the worker run it', () => {
     expect(out.map((m) => (m.type === 'summaries' ? m.summaries.map((s) => s.id).join() : m.type))).toEqual(['a,b,c', 'd', 'done']);
   });
 
+  test('a summary held is posted after SUMMARY_BATCH_MS even when nothing follows it (a slow file next)', async () => {
+    const out: WorkerResponse[] = [];
+    const b = new MessageBatcher(4, (m) => out.push(m));
+    b.take({ type: 'summary', summary: { id: 'a', name: 'a', path: 'a', kind: 'generic', files: [], totalBytes: 0, problems: [], warnings: [], repair: { eligible: false, reason: 'test' } } as CheckpointSummary });
+    expect(out).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, SUMMARY_BATCH_MS + 50));
+    expect(out.map((m) => m.type)).toEqual(['summaries']);
+  });
+
   test('the worker forwards the events as its messages, without findings', async () => {
     const messages: WorkerResponse[] = [];
     await analyzeDrop(7, folderDrop().map((f) => ({ path: f.path, file: f.handle })), (m) => messages.push(m));

@@ -18,6 +18,8 @@ import { SUMMARY_BATCH_MS, type DroppedBlob, type WorkerResponse } from './proto
 export class MessageBatcher {
   private held: CheckpointSummary[] = [];
   private since = 0;
+  /** Posts what is held once SUMMARY_BATCH_MS has passed, even when no further event comes (a slow file next). */
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly batch: number,
@@ -28,7 +30,10 @@ export class MessageBatcher {
   /** Take one pipeline event. */
   take(e: PipelineEvent<Blob>): void {
     if (e.type === 'summary') {
-      if (this.held.length === 0) this.since = this.now();
+      if (this.held.length === 0) {
+        this.since = this.now();
+        this.timer = setTimeout(() => this.flush(), SUMMARY_BATCH_MS);
+      }
       this.held.push(e.summary);
       if (this.now() - this.since >= SUMMARY_BATCH_MS) this.flush();
       return;
@@ -43,6 +48,8 @@ export class MessageBatcher {
 
   /** Post the summaries held, if any. */
   flush(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.held.length === 0) return;
     this.emit({ type: 'summaries', batch: this.batch, summaries: this.held });
     this.held = [];
