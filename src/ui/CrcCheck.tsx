@@ -6,7 +6,7 @@ import { useRef, useState } from 'react';
 import type { CrcReport } from '../core/zip/verifyCrcs';
 import type { TensorJob } from '../worker/client';
 import { bytes } from './format';
-import { ProgressBar } from './ProgressBar';
+import { JobProgress } from './JobProgress';
 import { parserClient } from './useParser';
 
 type Phase = { kind: 'idle' } | { kind: 'working'; done: number; total: number } | { kind: 'done'; report: CrcReport } | { kind: 'error'; message: string };
@@ -27,11 +27,7 @@ export function CrcCheck({ path }: { path: string }) {
   return (
     <div className="crc-check" data-testid="crc-check">
       {phase.kind === 'working' ? (
-        <div className="progress-row">
-          <ProgressBar percent={phase.total ? (phase.done / phase.total) * 100 : 0} label={`Bytes of ${name} checked`} />
-          <span className="small">{bytes(phase.done)} of {bytes(phase.total)}</span>
-          <button type="button" className="subtle" onClick={() => job.current?.stop()} data-testid="crc-stop">Stop</button>
-        </div>
+        <JobProgress done={phase.done} total={phase.total} label={`Bytes of ${name} checked`} onStop={() => job.current?.stop()} stopTestId="crc-stop" />
       ) : (
         <button type="button" onClick={start}>
           Check every byte of {name} (CRC-32)

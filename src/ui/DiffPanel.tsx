@@ -12,7 +12,7 @@ import { loadedSummaries, useCheckpoints } from '../store/checkpointStore';
 import type { TensorJob } from '../worker/client';
 import { bytes } from './format';
 import { FindingList } from './HealthCheck';
-import { ProgressBar } from './ProgressBar';
+import { JobProgress } from './JobProgress';
 import { sharedTensorReports, useTensorReports } from './tensorReports';
 import { parserClient } from './useParser';
 
@@ -123,11 +123,7 @@ export function DiffPanel({ selectedId }: { selectedId: string }) {
         <button type="button" disabled={!other || phase.kind === 'working'} onClick={compare} data-testid="diff-start">Compare</button>
       </div>
       {phase.kind === 'working' ? (
-        <div className="progress-row">
-          <ProgressBar percent={phase.total ? (phase.done / phase.total) * 100 : 0} label="Tensor bytes hashed" />
-          <span className="small">{bytes(phase.done)} of {bytes(phase.total)}</span>
-          <button type="button" className="subtle" onClick={() => job.current?.stop()} data-testid="diff-stop">Stop</button>
-        </div>
+        <JobProgress done={phase.done} total={phase.total} label="Tensor bytes hashed" onStop={() => job.current?.stop()} stopTestId="diff-stop" />
       ) : null}
       {phase.kind === 'error' ? <p className="problem" role="alert">{phase.message}</p> : null}
       {result ? <DiffResult d={result} /> : null}

@@ -11,7 +11,7 @@ import { isTensorFile } from '../core/health/checkHealth';
 import type { HealthReport, TensorHealth } from '../core/health/types';
 import type { TensorJob } from '../worker/client';
 import { bytes } from './format';
-import { ProgressBar } from './ProgressBar';
+import { JobProgress } from './JobProgress';
 import { sharedTensorReports, useTensorReports } from './tensorReports';
 import { parserClient } from './useParser';
 
@@ -102,11 +102,7 @@ export function HealthCheck({ s, loaded }: { s: CheckpointSummary; loaded: Reado
   return (
     <div className="health-check" data-testid="health-check">
       {phase.kind === 'working' ? (
-        <div className="progress-row">
-          <ProgressBar percent={phase.total ? (phase.done / phase.total) * 100 : 0} label="Tensor bytes read" />
-          <span className="small">{bytes(phase.done)} of {bytes(phase.total)}</span>
-          <button type="button" className="subtle" onClick={() => job.current?.stop()} data-testid="health-stop">Stop</button>
-        </div>
+        <JobProgress done={phase.done} total={phase.total} label="Tensor bytes read" onStop={() => job.current?.stop()} stopTestId="health-stop" />
       ) : (
         <button type="button" onClick={start} data-testid="health-start">
           {report ? 'Check tensor health again' : 'Check tensor health'} (NaN, Inf, zeros: reads every tensor)

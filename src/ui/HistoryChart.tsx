@@ -4,13 +4,11 @@
  * several runs, the runs drawn are chosen and only their series are listed (a drop of 150 runs lists
  * a dozen toggles, not 2,700); hovering shows exact values; the chart downloads as SVG or PNG.
  */
-import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { buildSeries, type Series } from '../core/history/series';
-import { loadedSummaries, useCheckpoints } from '../store/checkpointStore';
+import type { Series } from '../core/history/series';
 import { downloadBlob } from './downloads';
-import { BUSY_REFRESH_MS } from './useRunsReport';
-import { useThrottledWhileBusy } from './useThrottledWhileBusy';
+import { useSeries } from './useSeries';
 
 /**
  * Lines drawn at first. A drop of hundreds of checkpoints has hundreds of series (one per HF
@@ -128,13 +126,7 @@ function defaultRuns(series: readonly Series[], runs: readonly { id: string }[])
 }
 
 export function HistoryChart() {
-  // while summaries stream in, the series are rebuilt at most every BUSY_REFRESH_MS, in a
-  // background render (issue 15)
-  const busy = useCheckpoints((s) => s.busy.length > 0);
-  const order = useDeferredValue(useThrottledWhileBusy(useCheckpoints((s) => s.order), busy, BUSY_REFRESH_MS));
-  const entries = useDeferredValue(useThrottledWhileBusy(useCheckpoints((s) => s.entries), busy, BUSY_REFRESH_MS));
-  const scalars = useDeferredValue(useThrottledWhileBusy(useCheckpoints((s) => s.scalars), busy, BUSY_REFRESH_MS));
-  const series = useMemo(() => buildSeries(loadedSummaries({ order, entries }), scalars), [order, entries, scalars]);
+  const series = useSeries();
   const runs = useMemo(() => runsOf(series), [series]);
   const [hidden, setHidden] = useState<Record<string, boolean>>({});
   // runs chosen by the user (undefined: the default choice, which follows what is loaded)

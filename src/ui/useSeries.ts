@@ -1,0 +1,10 @@
+/**
+ * The chart's metric series of what is loaded (`core/history/series.ts`), derived outside React
+ * (`derivedWhileReading.ts`) like the runs report.
+ */
+import { buildSeries, type Series } from '../core/history/series';
+import { loadedSummaries } from '../store/checkpointStore';
+import { derivedWhileReading } from './derivedWhileReading';
+
+/** Every series of the loaded checkpoints and TensorBoard files. */
+export const useSeries: () => Series[] = derivedWhileReading(['order', 'entries', 'scalars'], (s) => buildSeries(loadedSummaries(s), s.scalars));
