@@ -5,7 +5,8 @@
  * 2,000) are posted to a worker, which reads the first 4 KiB of each:
  * - one read at a time, then 4, 8 and 32 at once (async lanes in one worker);
  * - spread over 1, 2 and 4 workers (4 lanes each);
- * - the whole file without `slice()`, and `slice()` alone (no read).
+ * - the whole file without `slice()`, and `slice()` alone (no read), `File.size` alone;
+ * - `FileReaderSync` (workers only) of a 4 KiB slice and of the whole file.
  * Prints milliseconds per file for each, and the page's cost of posting a File to a worker.
  */
 import type { Page } from '@playwright/test';
@@ -28,6 +29,9 @@ const WORKER = `onmessage = async (e) => {
       const f = files[next++];
       if (mode === 'slice') await f.slice(0, Math.min(f.size, 4096)).arrayBuffer();
       else if (mode === 'whole') await f.arrayBuffer();
+      else if (mode === 'sync') new FileReaderSync().readAsArrayBuffer(f.slice(0, Math.min(f.size, 4096)));
+      else if (mode === 'syncwhole') new FileReaderSync().readAsArrayBuffer(f);
+      else if (mode === 'size') f.size;
       else f.slice(0, 4096);
     }
   };
@@ -53,6 +57,9 @@ const PAGE = `async (code, n) => {
   for (const lanes of [1, 4, 8, 32]) out['4 KiB slice read, ' + lanes + ' in flight'] = await run(files, lanes, 'slice');
   out['whole file, no slice, 1 in flight'] = await run(files, 1, 'whole');
   out['slice() alone, no read'] = await run(files, 1, 'none');
+  out['File.size alone, in the worker'] = await run(files, 1, 'size');
+  out['4 KiB slice, FileReaderSync'] = await run(files, 1, 'sync');
+  out['whole file, FileReaderSync'] = await run(files, 1, 'syncwhole');
   for (const workers of [1, 2, 4]) {
     const per = Math.ceil(files.length / workers);
     t = performance.now();

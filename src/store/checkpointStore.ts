@@ -3,7 +3,8 @@
  * dropped files by path (kept for downloads and repair). Components read slices of it; the worker
  * client writes to it.
  */
-import { create } from 'zustand';
+import { createStore } from 'zustand';
+import { bindStore } from './bindStore';
 import type { CheckpointSummary } from '../core/conventions/summary';
 import type { OtherFolder } from '../core/folder/plan';
 import { NOT_READ } from '../core/conventions/summary';
@@ -134,95 +135,101 @@ function applyMessages(s: CheckpointState, ms: readonly BatchMessage[]): Partial
   return { busy, otherFolders, notice, selectedId, ...(entries && { entries }), ...(order && { order }), ...(files && { files }), ...(sizes && { sizes }), ...(scalars && { scalars }) };
 }
 
-export const useCheckpoints = create<CheckpointState>()((set) => ({
-  order: [],
-  entries: {},
-  otherFolders: [],
-  selectedId: undefined,
-  busy: [],
-  files: new Map(),
-  sizes: new Map(),
-  notice: undefined,
-  scalars: {},
-  currentBatchesPerEpoch: undefined,
-  setCurrentBatchesPerEpoch: (n) => set({ currentBatchesPerEpoch: n }),
-  shared: undefined,
-  lastBatch: 0,
-  ignoreBatchesUpTo: 0,
-  loadSnapshot: (snap) =>
-    set({
-      order: snap.summaries.map((x) => x.id),
-      entries: Object.fromEntries(snap.summaries.map((x) => [x.id, { id: x.id, name: x.name, path: x.path, summary: x }])),
-      otherFolders: snap.otherFolders,
-      scalars: snap.scalars,
-      files: new Map(),
-      sizes: new Map(),
-      selectedId: (snap.summaries.find((x) => x.name === 'last_checkpoint') ?? snap.summaries[0])?.id,
-      shared: { created: snap.created },
-      notice: undefined,
-    }),
-  setNotice: (notice) => set({ notice }),
-  addFiles: (files, batch) =>
-    set((s) => {
-      const next = new Map(s.files);
-      for (const f of files) next.set(f.path, f.file);
-      // dropping files leaves a shared snapshot behind: what is shown is what was dropped
-      const fromShared = s.shared ? { order: [], entries: {}, otherFolders: [], scalars: {}, shared: undefined } : {};
-      return { ...fromShared, files: next, busy: [...s.busy, batch], notice: undefined, lastBatch: batch };
-    }),
-  receive: (m) => set((s) => applyMessages(s, [m])),
-  receiveMany: (ms) => set((s) => applyMessages(s, ms)),
-  select: (id) => set({ selectedId: id }),
-  stopPending: () =>
-    set((s) => ({
-      busy: [],
-      entries: Object.fromEntries(
-        Object.entries(s.entries).map(([id, e]) => [
-          id,
-          e.summary
-            ? e
-            : {
-                ...e,
-                summary: {
-                  id,
-                  name: e.name,
-                  path: e.path,
-                  kind: NOT_READ,
-                  files: [],
-                  totalBytes: 0,
-                  problems: [],
-                  warnings: ['reading was stopped before this checkpoint was read; drop it again to read it'],
-                  repair: { eligible: false, reason: 'it was not read' },
+/**
+ * The store and its hook. Views read it through {@link bindStore}: updates made inside
+ * `asBackground` (the worker's results) render in a React transition, the user's own at once.
+ */
+export const useCheckpoints = bindStore(
+  createStore<CheckpointState>()((set) => ({
+    order: [],
+    entries: {},
+    otherFolders: [],
+    selectedId: undefined,
+    busy: [],
+    files: new Map(),
+    sizes: new Map(),
+    notice: undefined,
+    scalars: {},
+    currentBatchesPerEpoch: undefined,
+    setCurrentBatchesPerEpoch: (n) => set({ currentBatchesPerEpoch: n }),
+    shared: undefined,
+    lastBatch: 0,
+    ignoreBatchesUpTo: 0,
+    loadSnapshot: (snap) =>
+      set({
+        order: snap.summaries.map((x) => x.id),
+        entries: Object.fromEntries(snap.summaries.map((x) => [x.id, { id: x.id, name: x.name, path: x.path, summary: x }])),
+        otherFolders: snap.otherFolders,
+        scalars: snap.scalars,
+        files: new Map(),
+        sizes: new Map(),
+        selectedId: (snap.summaries.find((x) => x.name === 'last_checkpoint') ?? snap.summaries[0])?.id,
+        shared: { created: snap.created },
+        notice: undefined,
+      }),
+    setNotice: (notice) => set({ notice }),
+    addFiles: (files, batch) =>
+      set((s) => {
+        const next = new Map(s.files);
+        for (const f of files) next.set(f.path, f.file);
+        // dropping files leaves a shared snapshot behind: what is shown is what was dropped
+        const fromShared = s.shared ? { order: [], entries: {}, otherFolders: [], scalars: {}, shared: undefined } : {};
+        return { ...fromShared, files: next, busy: [...s.busy, batch], notice: undefined, lastBatch: batch };
+      }),
+    receive: (m) => set((s) => applyMessages(s, [m])),
+    receiveMany: (ms) => set((s) => applyMessages(s, ms)),
+    select: (id) => set({ selectedId: id }),
+    stopPending: () =>
+      set((s) => ({
+        busy: [],
+        entries: Object.fromEntries(
+          Object.entries(s.entries).map(([id, e]) => [
+            id,
+            e.summary
+              ? e
+              : {
+                  ...e,
+                  summary: {
+                    id,
+                    name: e.name,
+                    path: e.path,
+                    kind: NOT_READ,
+                    files: [],
+                    totalBytes: 0,
+                    problems: [],
+                    warnings: ['reading was stopped before this checkpoint was read; drop it again to read it'],
+                    repair: { eligible: false, reason: 'it was not read' },
+                  },
                 },
-              },
-        ]),
-      ),
-    })),
-  remove: (id) =>
-    set((s) => {
-      const entries = { ...s.entries };
-      delete entries[id];
-      const order = s.order.filter((x) => x !== id);
-      return { entries, order, selectedId: s.selectedId === id ? order[0] : s.selectedId };
-    }),
-  removeUnder: (folder) =>
-    set((s) => {
-      const under = (p: string): boolean => p === folder || p.startsWith(`${folder}/`);
-      const order = s.order.filter((id) => !under(id));
-      const entries = Object.fromEntries(order.map((id) => [id, s.entries[id]]));
-      return {
-        order,
-        entries,
-        files: new Map([...s.files].filter(([p]) => !under(p))),
-        sizes: new Map([...s.sizes].filter(([p]) => !under(p))),
-        otherFolders: s.otherFolders.filter((o) => !under(o.path)),
-        scalars: Object.fromEntries(Object.entries(s.scalars).filter(([p]) => !under(p))),
-        selectedId: s.selectedId && entries[s.selectedId] ? s.selectedId : undefined,
-      };
-    }),
-  clear: () => {
-    // a shared snapshot lives in the URL: clearing removes it there too, so a reload stays empty
-    if (typeof location !== 'undefined' && location.hash.startsWith('#s=')) history.replaceState(null, '', location.pathname + location.search);
-    set((s) => ({ order: [], entries: {}, otherFolders: [], selectedId: undefined, files: new Map(), sizes: new Map(), notice: undefined, scalars: {}, shared: undefined, busy: [], ignoreBatchesUpTo: s.lastBatch }));
-  },
-}));
+          ]),
+        ),
+      })),
+    remove: (id) =>
+      set((s) => {
+        const entries = { ...s.entries };
+        delete entries[id];
+        const order = s.order.filter((x) => x !== id);
+        return { entries, order, selectedId: s.selectedId === id ? order[0] : s.selectedId };
+      }),
+    removeUnder: (folder) =>
+      set((s) => {
+        const under = (p: string): boolean => p === folder || p.startsWith(`${folder}/`);
+        const order = s.order.filter((id) => !under(id));
+        const entries = Object.fromEntries(order.map((id) => [id, s.entries[id]]));
+        return {
+          order,
+          entries,
+          files: new Map([...s.files].filter(([p]) => !under(p))),
+          sizes: new Map([...s.sizes].filter(([p]) => !under(p))),
+          otherFolders: s.otherFolders.filter((o) => !under(o.path)),
+          scalars: Object.fromEntries(Object.entries(s.scalars).filter(([p]) => !under(p))),
+          selectedId: s.selectedId && entries[s.selectedId] ? s.selectedId : undefined,
+        };
+      }),
+    clear: () => {
+      // a shared snapshot lives in the URL: clearing removes it there too, so a reload stays empty
+      if (typeof location !== 'undefined' && location.hash.startsWith('#s=')) history.replaceState(null, '', location.pathname + location.search);
+      set((s) => ({ order: [], entries: {}, otherFolders: [], selectedId: undefined, files: new Map(), sizes: new Map(), notice: undefined, scalars: {}, shared: undefined, busy: [], ignoreBatchesUpTo: s.lastBatch }));
+    },
+  })),
+);

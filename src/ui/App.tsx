@@ -2,6 +2,7 @@
  * The page: header with controls, then (in reading order, which a phone shows as one column) each
  * run's verdict, the findings, the table, the selected checkpoint's detail view and the chart.
  */
+import { memo } from 'react';
 import { useCheckpoints } from '../store/checkpointStore';
 import { CheckpointTable } from './CheckpointTable';
 import { DiffPanel } from './DiffPanel';
@@ -15,6 +16,15 @@ import { ShareControls } from './ShareControls';
 import { Toolbar } from './Toolbar';
 import { useSharedLink } from './useSharedLink';
 import { stopReading } from './useParser';
+
+// the panels take no props (or only the selection): memoised, they render when what they read
+// changes, not each time the page's progress line does (issue 15)
+const Verdicts = memo(RunVerdicts);
+const Findings = memo(FindingsPanel);
+const Table = memo(CheckpointTable);
+const Chart = memo(HistoryChart);
+const Share = memo(ShareControls);
+const Diff = memo(DiffPanel);
 
 export function App() {
   const count = useCheckpoints((s) => s.order.length);
@@ -49,26 +59,26 @@ export function App() {
             this link. No file was uploaded anywhere. Drop the files themselves to repair them or browse their contents.
           </p>
         ) : null}
-        {count > 0 ? <ShareControls /> : null}
+        {count > 0 ? <Share /> : null}
         {count === 0 ? (
           <EmptyState />
         ) : (
           <div className="layout">
             <div className="area-verdicts">
-              <RunVerdicts />
+              <Verdicts />
             </div>
             <div className="area-findings">
-              <FindingsPanel />
+              <Findings />
             </div>
             <div className="area-table">
-              <CheckpointTable />
+              <Table />
             </div>
             <div className="area-card">
               {selected ? <StatusCard key={selected.id} entry={selected} onRemove={shared ? undefined : () => remove(selected.id)} /> : null}
-              {selected ? <DiffPanel key={`diff-${selected.id}`} selectedId={selected.id} /> : null}
+              {selected ? <Diff key={`diff-${selected.id}`} selectedId={selected.id} /> : null}
             </div>
             <div className="area-chart">
-              <HistoryChart />
+              <Chart />
             </div>
           </div>
         )}

@@ -18,6 +18,7 @@ import { conventionLabel } from '../core/conventions/registry';
 import { NOT_READ } from '../core/conventions/summary';
 import type { CheckpointEntry } from '../store/checkpointStore';
 import { useCheckpoints } from '../store/checkpointStore';
+import { useLoaded } from './useLoaded';
 import { useRunsReport } from './useRunsReport';
 import { bytes, int, metric4, percent } from './format';
 
@@ -108,9 +109,8 @@ const VIRTUAL_FROM = 150;
 const ROW_HEIGHT = 33;
 
 export function CheckpointTable() {
-  // not deferred: a row's status ("reading", "not read" after Stop) shows in the render that set it
-  const order = useCheckpoints((s) => s.order);
-  const entries = useCheckpoints((s) => s.entries);
+  // the rows at most every 1.5 s while reading (useLoaded); "not read" after Stop in the next task
+  const { order, entries } = useLoaded();
   const selectedId = useCheckpoints((s) => s.selectedId);
   const select = useCheckpoints((s) => s.select);
   const { runs } = useRunsReport();

@@ -14,6 +14,7 @@ import { bytes } from './format';
 import { FindingList } from './HealthCheck';
 import { JobProgress } from './JobProgress';
 import { sharedTensorReports, useTensorReports } from './tensorReports';
+import { useLoaded } from './useLoaded';
 import { parserClient } from './useParser';
 
 function Fields({ rows, a, b }: { rows: readonly FieldRow[]; a: string; b: string }) {
@@ -64,8 +65,7 @@ type Phase = { kind: 'idle' } | { kind: 'working'; done: number; total: number }
 
 /** The compare panel for the selected checkpoint. */
 export function DiffPanel({ selectedId }: { selectedId: string }) {
-  const summaries = useCheckpoints((s) => s.order);
-  const entries = useCheckpoints((s) => s.entries);
+  const { order: summaries, entries } = useLoaded();
   const files = useCheckpoints((s) => s.files);
   const shared = useCheckpoints((s) => s.shared);
   const diffs = useTensorReports((s) => s.diffs);

@@ -2,6 +2,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import { useCheckpoints } from '../store/checkpointStore';
 import { openCheckpoint } from './openCheckpoint';
+import { useLoaded } from './useLoaded';
 import { useRunsReport } from './useRunsReport';
 
 /** Findings listed before "Show all" (they are sorted most important first). */
@@ -26,7 +27,7 @@ function Evidence({ evidence, children }: { evidence: readonly string[]; childre
 }
 
 export function FindingsPanel() {
-  const entries = useCheckpoints((s) => s.entries);
+  const { entries } = useLoaded();
   const current = useCheckpoints((s) => s.currentBatchesPerEpoch);
   const setCurrent = useCheckpoints((s) => s.setCurrentBatchesPerEpoch);
   const inputId = useId();

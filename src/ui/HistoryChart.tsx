@@ -7,6 +7,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Series } from '../core/history/series';
+import { useCheckpoints } from '../store/checkpointStore';
 import { downloadBlob } from './downloads';
 import { useSeries } from './useSeries';
 
@@ -127,6 +128,8 @@ function defaultRuns(series: readonly Series[], runs: readonly { id: string }[])
 
 export function HistoryChart() {
   const series = useSeries();
+  // the series are derived again only once reading ends (useSeries): say so while a drop is read
+  const reading = useCheckpoints((s) => s.busy.length > 0);
   const runs = useMemo(() => runsOf(series), [series]);
   const [hidden, setHidden] = useState<Record<string, boolean>>({});
   // runs chosen by the user (undefined: the default choice, which follows what is loaded)
@@ -174,6 +177,11 @@ export function HistoryChart() {
     <section className="panel" aria-labelledby="chart-title" data-testid="history-chart">
       <div className="panel-head">
         <h2 id="chart-title">Metrics history</h2>
+        {reading ? (
+          <span className="muted small" data-testid="chart-reading">
+            drawn again when reading ends
+          </span>
+        ) : null}
         <span className="spacer" />
         <button type="button" onClick={() => void download('svg')}>Download SVG</button>
         <button type="button" onClick={() => void download('png')}>Download PNG</button>

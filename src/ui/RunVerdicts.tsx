@@ -4,8 +4,8 @@
  */
 import { useState } from 'react';
 import { conventionLabel } from '../core/conventions/registry';
-import { useCheckpoints } from '../store/checkpointStore';
 import { openCheckpoint } from './openCheckpoint';
+import { useLoaded } from './useLoaded';
 import { useRunsReport } from './useRunsReport';
 
 const HEADLINE = { ok: 'Resume as it is', warning: 'Check before resuming', error: 'Act before resuming' } as const;
@@ -19,7 +19,7 @@ export const MAX_VERDICTS = 12;
 
 export function RunVerdicts() {
   const { runs: all } = useRunsReport();
-  const entries = useCheckpoints((s) => s.entries);
+  const { entries } = useLoaded();
   const [showAll, setShowAll] = useState(false);
   if (!all.length) return null;
   const capped = !showAll && all.length > MAX_VERDICTS;

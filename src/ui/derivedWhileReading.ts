@@ -1,40 +1,101 @@
 /**
- * Values derived from the checkpoint store outside React: computed in their own task after the
- * inputs they read change, at once (next task) when nothing is being read and at most every
+ * Values derived from the checkpoint store outside React: computed after the inputs they read
+ * change, at once (next task) when nothing is being read and at most every
  * {@link BUSY_REFRESH_MS} while a drop streams in. A render never runs the derivation, so a store
- * update costs only the views' own rendering (issue 15). The runs report and the chart's series
- * are derived this way.
+ * update costs only the views' own rendering (issue 15). The runs report, the chart's series and
+ * the loaded rows the table and panels show are derived this way.
+ *
+ * One scheduler serves every derived value: the values due are computed one per task (each is tens
+ * of milliseconds at 1,000 checkpoints, so no task holds several) and then given to their views
+ * together, as one background update (`asBackground`): one transition render for all of them.
  */
-import { create } from 'zustand';
+import { createStore, type StoreApi } from 'zustand';
+import { asBackground } from '../store/backgroundUpdates';
+import { bindStore } from '../store/bindStore';
 import { useCheckpoints, type CheckpointState } from '../store/checkpointStore';
 
 /** Milliseconds between recomputations of a derived value while a drop is being read. */
 export const BUSY_REFRESH_MS = 1500;
 
+/** One derived value: what it reads, how it is computed, and whether it is out of date. */
+interface Derivation {
+  readonly keys: readonly (keyof CheckpointState)[];
+  readonly compute: (s: CheckpointState) => unknown;
+  /** Recomputed only once nothing is being read (the previous value stays while reading). */
+  readonly whenIdle: boolean;
+  readonly store: StoreApi<{ readonly value: unknown }>;
+  dirty: boolean;
+}
+
+const derivations: Derivation[] = [];
+let timer: ReturnType<typeof setTimeout> | undefined;
+let timerAt = 0;
+let lastRun = 0;
+/** True while a round of computations is under way (its tasks are queued). */
+let running = false;
+
+/** Compute the dirty values one per task, then publish them together. */
+function runRound(): void {
+  timer = undefined;
+  running = true;
+  lastRun = performance.now();
+  const busy = useCheckpoints.getState().busy.length > 0;
+  const due = derivations.filter((d) => d.dirty && !(busy && d.whenIdle));
+  const results: [Derivation, unknown][] = [];
+  const step = (i: number): void => {
+    if (i < due.length) {
+      const d = due[i];
+      d.dirty = false;
+      results.push([d, d.compute(useCheckpoints.getState())]);
+      setTimeout(() => step(i + 1), 0);
+      return;
+    }
+    running = false;
+    asBackground(() => {
+      for (const [d, value] of results) d.store.setState({ value });
+    });
+    // inputs that changed during the round (or values held back until reading ends)
+    const s = useCheckpoints.getState();
+    if (derivations.some((d) => d.dirty && !(s.busy.length > 0 && d.whenIdle))) schedule(s.busy.length > 0);
+  };
+  step(0);
+}
+
+/** Run a round after the current task; while reading, no sooner than BUSY_REFRESH_MS after the last. */
+function schedule(busy: boolean): void {
+  if (running) return; // the round's end looks for what is still dirty
+  const at = busy ? Math.max(performance.now(), lastRun + BUSY_REFRESH_MS) : performance.now();
+  if (timer !== undefined && timerAt <= at) return;
+  if (timer !== undefined) clearTimeout(timer);
+  timerAt = at;
+  timer = setTimeout(runRound, Math.max(0, at - performance.now()));
+}
+
+useCheckpoints.subscribe((s, prev) => {
+  const ended = prev.busy.length > 0 && s.busy.length === 0;
+  let any = false;
+  for (const d of derivations) {
+    if (ended || d.keys.some((k) => s[k] !== prev[k])) {
+      d.dirty = true;
+      any = true;
+    }
+  }
+  if (any) schedule(s.busy.length > 0);
+});
+
+/** Options of {@link derivedWhileReading}. */
+export interface DerivedOptions {
+  /** Keep the previous value while a drop is read; compute once reading ends (for a costly view, e.g. the chart). */
+  readonly whenIdle?: boolean;
+}
+
 /**
  * A hook on `compute(store)`, recomputed when one of `keys` of the store changes (and once reading
  * ends), as described above. `compute` must be pure.
  */
-export function derivedWhileReading<T>(keys: readonly (keyof CheckpointState)[], compute: (s: CheckpointState) => T): () => T {
-  const derived = create<{ readonly value: T }>(() => ({ value: compute(useCheckpoints.getState()) }));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let timerAt = 0;
-  let lastRun = 0;
-  const run = (): void => {
-    timer = undefined;
-    lastRun = performance.now();
-    derived.setState({ value: compute(useCheckpoints.getState()) });
-  };
-  // after the current task; while reading, no sooner than BUSY_REFRESH_MS after the last time
-  const schedule = (busy: boolean): void => {
-    const at = busy ? Math.max(performance.now(), lastRun + BUSY_REFRESH_MS) : performance.now();
-    if (timer !== undefined && timerAt <= at) return;
-    if (timer !== undefined) clearTimeout(timer);
-    timerAt = at;
-    timer = setTimeout(run, Math.max(0, at - performance.now()));
-  };
-  useCheckpoints.subscribe((s, prev) => {
-    if (keys.some((k) => s[k] !== prev[k]) || (prev.busy.length > 0 && s.busy.length === 0)) schedule(s.busy.length > 0);
-  });
-  return () => derived((s) => s.value);
+export function derivedWhileReading<T>(keys: readonly (keyof CheckpointState)[], compute: (s: CheckpointState) => T, options: DerivedOptions = {}): () => T {
+  const store = createStore<{ readonly value: T }>(() => ({ value: compute(useCheckpoints.getState()) }));
+  derivations.push({ keys, compute, whenIdle: options.whenIdle ?? false, store: store as StoreApi<{ readonly value: unknown }>, dirty: false });
+  const useValue = bindStore(store);
+  return () => useValue((s) => s.value);
 }

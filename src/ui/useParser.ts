@@ -1,6 +1,7 @@
 /**
  * The page's single parser worker, wired to the store.
  */
+import { asBackground } from '../store/backgroundUpdates';
 import { useCheckpoints } from '../store/checkpointStore';
 import { ParserClient } from '../worker/client';
 import type { BatchMessage, DroppedBlob, RepairOutcome } from '../worker/protocol';
@@ -18,7 +19,8 @@ function flush(): void {
   flushTimer = undefined;
   const ms = queue;
   queue = [];
-  useCheckpoints.getState().receiveMany(ms);
+  // the worker's results: the views render them in a transition (bindStore), never blocking input
+  asBackground(() => useCheckpoints.getState().receiveMany(ms));
 }
 
 /**
