@@ -21,7 +21,7 @@ const N = Number(nText ?? 2000);
 
 /** The worker: reads `files` with `lanes` reads in flight; `mode` picks the kind of read. */
 const WORKER = `onmessage = async (e) => {
-  const { files, lanes, mode } = e.data;
+  const { files = [], lanes, mode } = e.data;
   const t0 = performance.now();
   let next = 0;
   const lane = async () => {
@@ -53,6 +53,13 @@ const PAGE = `async (code, n) => {
   let t = performance.now();
   for (let i = 0; i < files.length; i += 64) sink.postMessage({ files: files.slice(i, i + 64), lanes: 0, mode: 'none' });
   out['post a File to a worker (page)'] = (performance.now() - t) / files.length;
+  const list = document.querySelector('#probe').files;
+  t = performance.now();
+  sink.postMessage({ list, lanes: 0, mode: 'none' });
+  out['post the whole FileList in one message, per file (page)'] = (performance.now() - t) / list.length;
+  t = performance.now();
+  for (let i = 0; i < files.length; i++) files[i].webkitRelativePath;
+  out['File.webkitRelativePath (page)'] = (performance.now() - t) / files.length;
   sink.terminate();
   for (const lanes of [1, 4, 8, 32]) out['4 KiB slice read, ' + lanes + ' in flight'] = await run(files, lanes, 'slice');
   out['whole file, no slice, 1 in flight'] = await run(files, 1, 'whole');

@@ -26,7 +26,13 @@ export function dedupePaths(files: readonly DroppedBlob[], loaded: ReadonlyMap<s
     for (let n = 2; ; n++) if (!tops.has(`${base} [${n}]`)) return `${base} [${n}]`;
   };
   const groups = new Map<string, DroppedBlob[]>();
-  for (const f of files) groups.set(topOf(f.path), [...(groups.get(topOf(f.path)) ?? []), f]);
+  for (const f of files) {
+    const top = topOf(f.path);
+    const group = groups.get(top);
+    // pushed, not copied: a folder of 6,800 files is one group (a copy per file was quadratic)
+    if (group) group.push(f);
+    else groups.set(top, [f]);
+  }
   const out: DroppedBlob[] = [];
   for (const [top, group] of groups) {
     if (top) {
