@@ -6,12 +6,12 @@
  */
 import type { ByteSource } from '../bytes/byteSource';
 import { asNumber, dictGet, dictKeys, type PyValue } from '../pickle/values';
-import { prefetchScalars, readTensorScalar } from '../torch/readScalar';
+import { fetchScalarGroup, readTensorScalar } from '../torch/readScalar';
 import type { TorchFile } from '../torch/torchFile';
 import type { OptimizerSummary, ScalerSummary, SchedulerSummary } from './summary';
 import { plainBudget, plainEntries, plainValue, type PlainValue } from './plainValues';
 
-/** How many per-parameter `step` values are read (first and last states); all are equal in practice. */
+/** How many per-parameter states (first and last) are candidates for the `step` read; all steps are equal in practice. */
 const STEP_SAMPLES = 8;
 
 /** A number from an int/float/numpy scalar, or a one-element tensor read from its storage. */
@@ -25,8 +25,9 @@ export async function numberOrScalar(src: ByteSource, file: TorchFile, v: PyValu
 }
 
 /**
- * Summarise an optimizer state dict. Reads the `step` of up to 2x{@link STEP_SAMPLES} parameter
- * states (a few bytes each) and reports the largest.
+ * Summarise an optimizer state dict. Reports the largest `step` of up to 2x{@link STEP_SAMPLES}
+ * parameter states (first and last): plain numbers all; 0-d tensors, those whose storages one read
+ * reaches (`fetchScalarGroup`: the largest group of neighbours), as each tensor step costs a read.
  * @returns undefined when `v` is not an optimizer state dict
  */
 export async function summarizeOptimizer(src: ByteSource, file: TorchFile, v: PyValue | undefined): Promise<OptimizerSummary | undefined> {
@@ -36,14 +37,15 @@ export async function summarizeOptimizer(src: ByteSource, file: TorchFile, v: Py
   if (!state || state.kind !== 'dict' || (groups && groups.kind !== 'list')) return undefined;
   const entries = state.entries;
   const sample = entries.length <= 2 * STEP_SAMPLES ? entries : [...entries.slice(0, STEP_SAMPLES), ...entries.slice(-STEP_SAMPLES)];
-  // the sampled step tensors' storages in a few reads (neighbours together), then each from the cache
-  await prefetchScalars(src, file, sample.flatMap(([, ps]) => {
+  const sampled = sample.flatMap(([, ps]) => {
     const step = dictGet(ps, 'step');
-    return step && step.kind === 'tensor' ? [step] : [];
-  }));
+    return step ? [step] : [];
+  });
+  // step tensors (torch >= 1.12): those one read reaches, then each from the cache
+  const tensorSteps = await fetchScalarGroup(src, file, sampled.flatMap((v) => (v.kind === 'tensor' ? [v] : [])));
   let steps: number | undefined;
-  for (const [, ps] of sample) {
-    const s = await numberOrScalar(src, file, dictGet(ps, 'step'));
+  for (const v of [...sampled.filter((x) => x.kind !== 'tensor'), ...tensorSteps]) {
+    const s = await numberOrScalar(src, file, v);
     if (s !== undefined && (steps === undefined || s > steps)) steps = s;
   }
   let params = 0;
