@@ -6,7 +6,6 @@
 import {
   createColumnHelper,
   flexRender,
-  getCoreRowModel,
   getFilteredRowModel,
   getSortedRowModel,
   useReactTable,
@@ -18,6 +17,7 @@ import { conventionLabel } from '../core/conventions/registry';
 import { NOT_READ } from '../core/conventions/summary';
 import type { CheckpointEntry } from '../store/checkpointStore';
 import { useCheckpoints } from '../store/checkpointStore';
+import { reusingCoreRowModel } from './reusingRowModel';
 import { useLoaded } from './useLoaded';
 import { useRunsReport } from './useRunsReport';
 import { bytes, int, metric4, percent } from './format';
@@ -115,7 +115,21 @@ export function CheckpointTable() {
   const select = useCheckpoints((s) => s.select);
   const { runs } = useRunsReport();
   const runOf = useMemo(() => new Map(runs.flatMap((r) => r.run.checkpointIds.map((id) => [id, r.run.label] as const))), [runs]);
-  const data = useMemo(() => order.map((id) => toRow(entries[id], runOf.get(id) ?? '')), [order, entries, runOf]);
+  // the same Row object for an unchanged entry and run, so the table keeps its row (reusingRowModel)
+  const rowCache = useRef(new WeakMap<CheckpointEntry, Row>());
+  const data = useMemo(
+    () =>
+      order.map((id) => {
+        const entry = entries[id];
+        const run = runOf.get(id) ?? '';
+        const kept = rowCache.current.get(entry);
+        if (kept && kept.run === run) return kept;
+        const row = toRow(entry, run);
+        rowCache.current.set(entry, row);
+        return row;
+      }),
+    [order, entries, runOf],
+  );
   // one Tab stop for the whole table: the selected row (or the first) takes focus, arrows move inside
   const [focusId, setFocusId] = useState<string | undefined>(undefined);
   const [sorting, setSorting] = useState<SortingState>([]);
@@ -129,7 +143,8 @@ export function CheckpointTable() {
     sortDescFirst: false,
     onGlobalFilterChange: setFilter,
     getRowId: (r) => r.id,
-    getCoreRowModel: getCoreRowModel(),
+    // rows of unchanged checkpoints are kept: a refresh makes only the rows that changed
+    getCoreRowModel: reusingCoreRowModel(),
     getSortedRowModel: getSortedRowModel(),
     getFilteredRowModel: getFilteredRowModel(),
     globalFilterFn: (row, _col, value: string) => {

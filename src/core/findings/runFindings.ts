@@ -181,7 +181,8 @@ function dropFindings(input: FindingsInput): Finding[] {
   for (const s of withProgress.filter((x) => isLeftover(x.name))) {
     leftovers.push({ name: s.name, id: s.id, text: `${s.name} (a copy of an older checkpoint: ${whereText(s as Placed)})` });
   }
-  const known = input.summaries.map((s) => s.name).filter((n) => !isLeftover(n)).sort((a, b) => b.length - a.length);
+  // distinct names: a drop of 100 runs has 100 last_checkpoint (one pass per leftover over each name was 100 x 1,000)
+  const known = [...new Set(input.summaries.map((s) => s.name))].filter((n) => !isLeftover(n)).sort((a, b) => b.length - a.length);
   for (const l of leftovers) {
     // `.tmp_<name>_<random>` (tempfile.mkdtemp suffix) or `.backup_<name>`
     const rest = l.name.replace(/^\.(tmp|backup)_/, '');
