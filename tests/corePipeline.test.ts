@@ -137,9 +137,21 @@ describe('the CLI and the worker run it', () => {
     expect(out.map((m) => m.type)).toEqual(['summaries']);
   });
 
+  test("a dropped zip's plan carries the files taken out of it (the page holds only the archive)", async () => {
+    const messages: WorkerResponse[] = [];
+    const zip = new Blob([zippedRun() as Uint8Array<ArrayBuffer>]);
+    await analyzeDrop(8, [{ path: 'enstack_run.zip', file: zip }], (m) => messages.push(m));
+    const plan = messages[0];
+    if (plan.type !== 'plan') throw new Error('no plan');
+    const inside = walk(RUN).map((p) => relative(OWN, p));
+    expect(plan.files.map((f) => f.path).sort()).toEqual([...inside].sort());
+    expect(plan.files.every((f) => f.file instanceof Blob && f.file.size === f.size)).toBe(true);
+  });
+
   test('the worker forwards the events as its messages, without findings', async () => {
     const messages: WorkerResponse[] = [];
-    await analyzeDrop(7, folderDrop().map((f) => ({ path: f.path, file: f.handle })), (m) => messages.push(m));
+    const dropped = folderDrop().map((f) => ({ path: f.path, file: f.handle }));
+    await analyzeDrop(7, dropped, (m) => messages.push(m));
     expect(messages.every((m) => 'batch' in m && m.batch === 7)).toBe(true);
     const types = messages.map((m) => m.type);
     expect(types[0]).toBe('plan');
@@ -151,6 +163,8 @@ describe('the CLI and the worker run it', () => {
     expect(types.filter((t) => t === 'scalars')).toHaveLength(1);
     const plan = messages[0];
     if (plan.type !== 'plan') throw new Error('no plan');
-    expect(plan.files.every((f) => f.file instanceof Blob)).toBe(true);
+    // the page holds the files it dropped: the plan names them with their sizes, without the Blobs
+    expect(plan.files.map((f) => [f.path, f.size])).toEqual(dropped.map((d) => [d.path, d.file.size]));
+    expect(plan.files.some((f) => f.file)).toBe(false);
   });
 });

@@ -91,8 +91,9 @@ function applyMessages(s: CheckpointState, ms: readonly BatchMessage[]): Partial
         files ??= new Map(s.files);
         sizes ??= new Map(s.sizes);
         for (const f of m.files) {
-          files.set(f.path, f.file);
-          if (f.size !== undefined) sizes.set(f.path, f.size);
+          // a dropped file the page holds already (from addFiles) comes without its Blob
+          if (f.file) files.set(f.path, f.file);
+          sizes.set(f.path, f.size);
         }
         entries ??= { ...s.entries };
         order ??= [...s.order];

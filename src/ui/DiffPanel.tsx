@@ -115,7 +115,7 @@ export function DiffPanel({ selectedId }: { selectedId: string }) {
       <div className="progress-row">
         <label className="small">
           Compare {me.name} with{' '}
-          <select value={other} onChange={(e) => setOther(e.currentTarget.value)} data-testid="diff-select">
+          <select className="long-list" value={other} onChange={(e) => setOther(e.currentTarget.value)} data-testid="diff-select">
             <option value="">choose a checkpoint…</option>
             {others.map((s) => <option key={s.id} value={s.id}>{s.path || s.name}{s.path && !s.path.endsWith(s.name) ? ` › ${s.name}` : ''}</option>)}
           </select>

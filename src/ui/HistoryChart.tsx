@@ -203,7 +203,7 @@ export function HistoryChart() {
             ))}
           {otherRuns.length > 0 ? (
             <>
-              <select ref={runPicker} aria-label="Another run to draw" value={runToAdd} data-testid="chart-add-run" onChange={(e) => setRunToAdd(e.currentTarget.value)}>
+              <select ref={runPicker} className="long-list" aria-label="Another run to draw" value={runToAdd} data-testid="chart-add-run" onChange={(e) => setRunToAdd(e.currentTarget.value)}>
                 <option value="">Another run…</option>
                 {otherRuns.map((r) => (
                   <option key={r.id} value={r.id}>

@@ -21,10 +21,15 @@ export class MessageBatcher {
   /** Posts what is held once SUMMARY_BATCH_MS has passed, even when no further event comes (a slow file next). */
   private timer: ReturnType<typeof setTimeout> | undefined;
 
+  /**
+   * @param pageHas the Blobs the page sent for this drop: the plan names them by path without
+   *   posting them back (only files taken out of archives travel with it)
+   */
   constructor(
     private readonly batch: number,
     private readonly emit: (m: WorkerResponse) => void,
     private readonly now: () => number = () => performance.now(),
+    private readonly pageHas: ReadonlySet<Blob> = new Set(),
   ) {}
 
   /** Take one pipeline event. */
@@ -41,7 +46,10 @@ export class MessageBatcher {
     if (e.type === 'findings') return;
     this.flush();
     const batch = this.batch;
-    if (e.type === 'plan') this.emit({ type: 'plan', batch, pending: e.pending, otherFolders: e.otherFolders, files: e.files.map((f) => ({ path: f.path, file: f.handle, size: f.size })) });
+    if (e.type === 'plan') {
+      const files = e.files.map((f) => (this.pageHas.has(f.handle) ? { path: f.path, size: f.size } : { path: f.path, size: f.size, file: f.handle }));
+      this.emit({ type: 'plan', batch, pending: e.pending, otherFolders: e.otherFolders, files });
+    }
     else if (e.type === 'scalars') this.emit({ type: 'scalars', batch, path: e.path, scalars: e.scalars });
     else this.emit({ type: 'done', batch, elapsedMs: e.elapsedMs });
   }
@@ -57,13 +65,14 @@ export class MessageBatcher {
 }
 
 /**
- * Analyse `dropped`, calling `emit` with a plan, the summaries of the checkpoints (and of unreadable
+ * Analyse `dropped`, calling `emit` with a plan (naming the dropped files by path; only files taken
+ * out of archives travel with it), the summaries of the checkpoints (and of unreadable
  * archives) in batches, the scalars of each TensorBoard event file, and done.
  * @param isCancelled polled before each checkpoint and event file is started
  */
 export async function analyzeDrop(batch: number, dropped: DroppedBlob[], emit: (m: WorkerResponse) => void, isCancelled: () => boolean = () => false): Promise<void> {
   const inputs = dropped.map((d) => ({ path: d.path, size: d.file.size, handle: d.file }));
-  const batcher = new MessageBatcher(batch, emit);
+  const batcher = new MessageBatcher(batch, emit, undefined, new Set(dropped.map((d) => d.file)));
   try {
     await runPipeline(inputs, blobAccess, (e) => batcher.take(e), { isCancelled, findings: false });
   } finally {

@@ -30,16 +30,19 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
   }
   if (msg.type === 'add-files') {
     const list = arriving.get(msg.batch) ?? [];
-    for (const f of msg.files) list.push(f);
+    for (const f of msg.files) {
+      list.push(f);
+      files.set(f.path, f.file);
+    }
     arriving.set(msg.batch, list);
     return;
   }
   if (msg.type === 'analyze') {
     const dropped = arriving.get(msg.batch) ?? [];
     arriving.delete(msg.batch);
-    // archives are expanded by analyzeDrop; the plan message carries the files it analysed
+    // archives are expanded by analyzeDrop; the plan message carries the files taken out of them
     const postAndKeep = (m: WorkerResponse): void => {
-      if (m.type === 'plan') for (const f of m.files) files.set(f.path, f.file);
+      if (m.type === 'plan') for (const f of m.files) if (f.file) files.set(f.path, f.file);
       post(m);
     };
     analyzeDrop(msg.batch, dropped, postAndKeep, () => cancelled.has(msg.batch)).catch((e: unknown) =>

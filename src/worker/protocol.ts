@@ -16,19 +16,28 @@ import type { CheckpointDiff } from '../core/diff/types';
 export interface DroppedBlob {
   readonly path: string;
   readonly file: Blob;
-  /**
-   * Its size in bytes, when the worker sends it (the plan): reading `File.size` costs the page
-   * about 0.4 ms per file in Chromium (a drop of 6,800 files: 2.6 s), the worker reads it anyway.
-   */
-  readonly size?: number;
+}
+
+/**
+ * A file of a drop as the worker analysed it (the plan): its path, its size in bytes, and the file
+ * itself only when the page does not already hold it, i.e. a file taken out of a dropped .zip.
+ * Posting a File costs the receiving page too: 6,800 of them in one plan message blocked the page
+ * for about 300 ms (issue 15).
+ */
+export interface PlannedFile {
+  readonly path: string;
+  readonly size: number;
+  /** Only for files the page did not send (taken out of an archive). */
+  readonly file?: Blob;
 }
 
 /**
  * Files per message from the page: passing a File to a worker costs the page about 0.2 ms (Chromium
  * 156, measured with `npm run bench -- --scale`), so 6,800 files in one message blocked the page for
- * 1.5 s; in parts, each message is a short task (issue 15).
+ * 1.5 s; in parts, each message is a short task (issue 15): 32 files, about 8 ms, and under
+ * 50 ms on a loaded machine where 64 were not.
  */
-export const FILES_PER_MESSAGE = 64;
+export const FILES_PER_MESSAGE = 32;
 
 /** Page -> worker. */
 export type WorkerRequest =
@@ -85,7 +94,7 @@ export const SUMMARY_BATCH_MS = 100;
 /** Worker -> page. */
 export type WorkerResponse =
   /** `files`: what was analysed, with the files taken out of dropped .zip archives in place of the archives. */
-  | { readonly type: 'plan'; readonly batch: number; readonly pending: PendingCheckpoint[]; readonly otherFolders: OtherFolder[]; readonly files: DroppedBlob[] }
+  | { readonly type: 'plan'; readonly batch: number; readonly pending: PendingCheckpoint[]; readonly otherFolders: OtherFolder[]; readonly files: PlannedFile[] }
   /** Summaries of checkpoints read since the last such message (sent at most every {@link SUMMARY_BATCH_MS}). */
   | { readonly type: 'summaries'; readonly batch: number; readonly summaries: CheckpointSummary[] }
   /** Scalars of a TensorBoard event file found in the drop. */
