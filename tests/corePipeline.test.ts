@@ -96,6 +96,9 @@ describe('runPipeline', () => {
   test('an archive that is not a zip becomes one unreadable row', async () => {
     const r = await runPipeline([{ path: 'broken.zip', size: 5, handle: new Blob(['hello']) }], blobAccess);
     expect(r.summaries.map((s) => [s.name, s.kind, s.problems.length])).toEqual([['broken.zip', 'unreadable', 1]]);
+    // named .zip, but neither starts nor ends like one: not called a cut-short download
+    expect(r.summaries[0].problems.map((p) => p.code)).toEqual(['bad-zip']);
+    expect(r.summaries[0].problems[0].message).toMatch(/not a zip archive/);
   });
 });
 

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { NOT_READ, notReadSummary } from '../src/core/conventions/summary';
 import { analyzeRuns } from '../src/core/findings/runFindings';
 import { analyzeFolder, OWN } from './support/fixtures';
 
@@ -33,6 +34,20 @@ describe('run verdicts', () => {
     expect(v.severity).toBe('error');
     expect(v.action).toBe('Resume from recovery_checkpoint (epoch 3 step 450): it holds the most training of this run.');
     expect(v.secondChoice).toMatch(/^Marking epoch 2 complete in last_checkpoint would start epoch 3 from batch 0 and discard what recovery_checkpoint trained beyond that\. Its optimizer has taken 1700 steps where epoch 2 complete means 1800/);
+  });
+
+  test('reading stopped part way through a run: never "resume as it is", and says how many were not read', async () => {
+    const { summaries } = await analyzeFolder(join(OWN, 'enstack_run'));
+    // as Stop leaves it: two checkpoints read, the other three not
+    const read = new Set(['.backup_last_checkpoint', 'checkpoint_epoch3_step300']);
+    const partly = summaries.map((s) => (read.has(s.name) ? s : notReadSummary(s.id, s.name, s.path)));
+    expect(partly.filter((s) => s.kind === NOT_READ)).toHaveLength(3);
+    const v = analyzeRuns({ summaries: partly, otherFolders: [], files: [] }).runs[0].verdict;
+    expect(v.severity).toBe('warning');
+    expect(v.assessment).toBe('3 of the 5 checkpoints of this run were not read (reading was stopped), so this may change once they are.');
+    expect(v.action).toMatch(/^Drop the folder again to read them before resuming; from what was read: /);
+    // read whole, the same run is an error (recovery_checkpoint holds more training)
+    expect(analyzeRuns({ summaries, otherFolders: [], files: [] }).runs[0].verdict.severity).toBe('error');
   });
 
   test('Git LFS pointers instead of the files: every file, JSON and safetensors included, says so', async () => {

@@ -7,7 +7,7 @@ import { createStore } from 'zustand';
 import { bindStore } from './bindStore';
 import type { CheckpointSummary } from '../core/conventions/summary';
 import type { OtherFolder } from '../core/folder/plan';
-import { NOT_READ } from '../core/conventions/summary';
+import { notReadSummary } from '../core/conventions/summary';
 import type { EventFileScalars } from '../core/tensorboard/eventFile';
 import type { Snapshot } from '../core/share/snapshot';
 import type { BatchMessage, DroppedBlob, PendingCheckpoint } from '../worker/protocol';
@@ -41,6 +41,8 @@ export interface CheckpointState {
   setCurrentBatchesPerEpoch(n: number | undefined): void;
   /** The last drop's batch number, and the batches whose late messages are ignored (before a clear). */
   readonly lastBatch: number;
+  /** The newest batch whose plan has arrived: below {@link lastBatch}, the last drop is still being opened. */
+  readonly plannedBatch: number;
   readonly ignoreBatchesUpTo: number;
   /** Set when the page shows a shared snapshot (from a link) rather than dropped files. */
   readonly shared: { readonly created: string } | undefined;
@@ -82,11 +84,13 @@ function applyMessages(s: CheckpointState, ms: readonly BatchMessage[]): Partial
   let otherFolders = s.otherFolders;
   let notice = s.notice;
   let selectedId = s.selectedId;
+  let plannedBatch = s.plannedBatch;
   for (const m of ms) {
     // messages of drops made before "Clear all" (still on their way from the worker) are dropped
     if (m.batch <= s.ignoreBatchesUpTo && m.type !== 'done' && m.type !== 'failed') continue;
     switch (m.type) {
       case 'plan': {
+        plannedBatch = Math.max(plannedBatch, m.batch);
         // the files as analysed: archives replaced by what they hold (for repair and downloads)
         files ??= new Map(s.files);
         sizes ??= new Map(s.sizes);
@@ -133,7 +137,7 @@ function applyMessages(s: CheckpointState, ms: readonly BatchMessage[]): Partial
         break;
     }
   }
-  return { busy, otherFolders, notice, selectedId, ...(entries && { entries }), ...(order && { order }), ...(files && { files }), ...(sizes && { sizes }), ...(scalars && { scalars }) };
+  return { busy, otherFolders, notice, selectedId, plannedBatch, ...(entries && { entries }), ...(order && { order }), ...(files && { files }), ...(sizes && { sizes }), ...(scalars && { scalars }) };
 }
 
 /**
@@ -155,6 +159,7 @@ export const useCheckpoints = bindStore(
     setCurrentBatchesPerEpoch: (n) => set({ currentBatchesPerEpoch: n }),
     shared: undefined,
     lastBatch: 0,
+    plannedBatch: 0,
     ignoreBatchesUpTo: 0,
     loadSnapshot: (snap) =>
       set({
@@ -186,22 +191,7 @@ export const useCheckpoints = bindStore(
         entries: Object.fromEntries(
           Object.entries(s.entries).map(([id, e]) => [
             id,
-            e.summary
-              ? e
-              : {
-                  ...e,
-                  summary: {
-                    id,
-                    name: e.name,
-                    path: e.path,
-                    kind: NOT_READ,
-                    files: [],
-                    totalBytes: 0,
-                    problems: [],
-                    warnings: ['reading was stopped before this checkpoint was read; drop it again to read it'],
-                    repair: { eligible: false, reason: 'it was not read' },
-                  },
-                },
+            e.summary ? e : { ...e, summary: notReadSummary(id, e.name, e.path) },
           ]),
         ),
       })),

@@ -26,10 +26,28 @@ const Chart = memo(HistoryChart);
 const Share = memo(ShareControls);
 const Diff = memo(DiffPanel);
 
+/**
+ * Remove a checkpoint from the card's × button; the button goes with its card, so the focus moves
+ * to the table's row in the Tab order (a keyboard user carries on from the table, not the page top).
+ */
+function removeAndRefocus(remove: (id: string) => void, id: string): void {
+  remove(id);
+  // the rows refresh a few tasks later (useLoaded, in a transition): wait for the row to be gone
+  const started = performance.now();
+  const tryFocus = (): void => {
+    const row = document.querySelector<HTMLElement>('[data-testid="checkpoint-table"] tbody tr[tabindex="0"]');
+    if (row && row.dataset.row !== id) row.focus();
+    else if (performance.now() - started < 2000) requestAnimationFrame(tryFocus);
+  };
+  requestAnimationFrame(tryFocus);
+}
+
 export function App() {
   const count = useCheckpoints((s) => s.order.length);
   const selected = useCheckpoints((s) => (s.selectedId ? s.entries[s.selectedId] : undefined));
   const busy = useCheckpoints((s) => s.busy.length > 0);
+  // the last drop's files are still on their way to the worker (no plan yet): its rows are not known
+  const opening = useCheckpoints((s) => s.busy.length > 0 && s.plannedBatch < s.lastBatch);
   const done = useCheckpoints((s) => s.order.filter((id) => s.entries[id]?.summary).length);
   const notice = useCheckpoints((s) => s.notice);
   const remove = useCheckpoints((s) => s.remove);
@@ -45,8 +63,8 @@ export function App() {
         <Toolbar />
       </header>
       <main>
-        {busy && count === 0 ? <p className="busy" role="status" data-testid="busy">Opening what was dropped… <button type="button" className="subtle" onClick={stopReading}>Stop</button></p> : null}
-        {busy && count > 0 ? (
+        {busy && (count === 0 || opening) ? <p className="busy" role="status" data-testid="busy">Opening what was dropped… <button type="button" className="subtle" onClick={stopReading}>Stop</button></p> : null}
+        {busy && count > 0 && !opening ? (
           <p className="busy" role="status" data-testid="busy">
             Reading checkpoints… {done} of {count} done <progress max={Math.max(count, 1)} value={done} aria-label="Checkpoints read" />{' '}
             <button type="button" className="subtle" onClick={stopReading} data-testid="stop-reading">Stop</button>
@@ -74,7 +92,7 @@ export function App() {
               <Table />
             </div>
             <div className="area-card">
-              {selected ? <StatusCard key={selected.id} entry={selected} onRemove={shared ? undefined : () => remove(selected.id)} /> : null}
+              {selected ? <StatusCard key={selected.id} entry={selected} onRemove={shared ? undefined : () => removeAndRefocus(remove, selected.id)} /> : null}
               {selected ? <Diff key={`diff-${selected.id}`} selectedId={selected.id} /> : null}
             </div>
             <div className="area-chart">

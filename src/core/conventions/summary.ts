@@ -223,3 +223,21 @@ export interface CheckpointSummary {
    */
   readonly repair: { readonly eligible: boolean; readonly reason: string; readonly file?: string; readonly offers?: readonly RepairOffer[] };
 }
+
+/**
+ * The summary of a checkpoint whose reading was stopped before it was read ({@link NOT_READ}): no
+ * files, no problems, a warning saying so, and no repair.
+ */
+export function notReadSummary(id: string, name: string, path: string): CheckpointSummary {
+  return {
+    id,
+    name,
+    path,
+    kind: NOT_READ,
+    files: [],
+    totalBytes: 0,
+    problems: [],
+    warnings: ['reading was stopped before this checkpoint was read; drop it again to read it'],
+    repair: { eligible: false, reason: 'it was not read' },
+  };
+}

@@ -74,8 +74,23 @@ function unplacedVerdict(run: Run, s: CheckpointSummary): RunVerdict {
   };
 }
 
-/** The verdict of a run from its placement. */
+/**
+ * The verdict of a run from its placement. When reading was stopped with some of the run's
+ * checkpoints read and some not, what the others hold is unknown: the verdict is never "ok" then
+ * (an unread checkpoint may hold more training, or be the one a resume uses), and says how many
+ * were not read.
+ */
 export function runVerdict(run: Run, summaries: readonly CheckpointSummary[], placement: RunPlacement): RunVerdict {
+  const verdict = verdictOfRead(run, summaries, placement);
+  const notRead = summaries.filter((s) => s.kind === NOT_READ).length;
+  if (notRead === 0 || notRead === summaries.length) return verdict;
+  const note = `${notRead} of the ${summaries.length} checkpoints of this run were not read (reading was stopped), so this may change once they are.`;
+  if (verdict.severity !== 'ok') return { ...verdict, assessment: `${verdict.assessment} ${note}` };
+  return { ...verdict, severity: 'warning', assessment: note, action: `Drop the folder again to read them before resuming; from what was read: ${verdict.action[0].toLowerCase()}${verdict.action.slice(1)}` };
+}
+
+/** The verdict from the checkpoints that were read. */
+function verdictOfRead(run: Run, summaries: readonly CheckpointSummary[], placement: RunPlacement): RunVerdict {
   const { last, furthest, lostEpochEnd, ahead } = placement;
   // a file that runs code when loaded comes before any resume advice
   const dangerous = summaries.filter((s) => s.safety?.verdict === 'dangerous');

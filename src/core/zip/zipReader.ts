@@ -52,8 +52,8 @@ function findEocd(tail: Uint8Array): number {
  * Reads: the last 8 KiB (the last <= 65,557 bytes when the end record is not there: a long
  * comment), the ZIP64 records if any, and the central directory.
  * @throws CheckpointFormatError `truncated` when no end record exists but the file starts like a
- *         zip (a cut-short download), `bad-zip` for inconsistent records, `limit-exceeded` for
- *         absurd entry counts.
+ *         zip (a cut-short download), `bad-zip` when it neither starts nor ends like one (a file
+ *         merely named .zip) and for inconsistent records, `limit-exceeded` for absurd entry counts.
  */
 export async function readZipIndex(src: ByteSource): Promise<ZipIndex> {
   // the end record is almost always in the last few KiB (torch writes no comment): look there
@@ -69,6 +69,12 @@ export async function readZipIndex(src: ByteSource): Promise<ZipIndex> {
     eocdRel = findEocd(tail);
   }
   if (eocdRel < 0) {
+    // a cut-short zip still starts with its signature `PK`; anything else only carries the name
+    // of one (a text or HTML file saved as .zip)
+    const head = await src.read(0, Math.min(src.size, 2));
+    if (head.length === 2 && !(head[0] === 0x50 && head[1] === 0x4b)) {
+      throw new CheckpointFormatError('bad-zip', src.name, 'this is not a zip archive: it neither starts with a zip signature (PK) nor ends with a zip end record, whatever its name says.', { offset: 0 });
+    }
     throw new CheckpointFormatError(
       'truncated',
       src.name,
