@@ -7,7 +7,8 @@
  *
  * One scheduler serves every derived value: the values due are computed one per task (each is tens
  * of milliseconds at 1,000 checkpoints, so no task holds several) and then given to their views
- * together, as one background update (`asBackground`): one transition render for all of them.
+ * together, as one background update (`asBackground`): one transition render for all of them, but
+ * for the costly views, whose values follow in a transition of their own.
  */
 import { createStore, type StoreApi } from 'zustand';
 import { asBackground } from '../store/backgroundUpdates';
@@ -51,9 +52,15 @@ function runRound(): void {
       return;
     }
     running = false;
-    asBackground(() => {
-      for (const [d, value] of results) d.store.setState({ value });
-    });
+    const publish = (list: [Derivation, unknown][]): void =>
+      asBackground(() => {
+        for (const [d, value] of list) d.store.setState({ value });
+      });
+    // the rows and verdicts first; the costly views (the chart) in a transition of their own after
+    // them, so the table shows "not read" after Stop without waiting for the chart to be drawn
+    publish(results.filter(([d]) => !d.whenIdle));
+    const costly = results.filter(([d]) => d.whenIdle);
+    if (costly.length) setTimeout(() => publish(costly), 0);
     // inputs that changed during the round (or values held back until reading ends)
     const s = useCheckpoints.getState();
     if (derivations.some((d) => d.dirty && !(s.busy.length > 0 && d.whenIdle))) schedule(s.busy.length > 0);

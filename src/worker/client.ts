@@ -45,6 +45,9 @@ function yieldToPage(): Promise<void> {
   });
 }
 
+/** Milliseconds between a restart and giving the new worker the files already loaded. */
+const REGISTER_DELAY_MS = 300;
+
 /** Owns the worker. */
 export class ParserClient {
   private worker: Worker;
@@ -88,14 +91,19 @@ export class ParserClient {
 
   /**
    * Stop everything the worker is doing, even a parse stuck in one huge file: the worker is ended
-   * and a new one started, given `files` again. Pending repairs and tree requests are rejected.
+   * and a new one started, given `files` again after {@link REGISTER_DELAY_MS} (posting thousands
+   * of Files costs the page ~0.25 ms each: the page first shows that reading stopped). Pending
+   * repairs and tree requests are rejected.
    */
   restart(files: DroppedBlob[]): void {
     this.worker.terminate();
     for (const p of this.pending.values()) p.reject(new Error('reading was stopped'));
     this.pending.clear();
     this.worker = this.start();
-    void this.sendInParts(files, (part) => ({ type: 'register', files: part }));
+    const worker = this.worker;
+    setTimeout(() => {
+      if (this.worker === worker) void this.sendInParts(files, (part) => ({ type: 'register', files: part }));
+    }, REGISTER_DELAY_MS);
   }
 
   /** Send files for analysis; returns the batch number. The files go in parts, one task each. */
