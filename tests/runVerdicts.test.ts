@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { NOT_READ, notReadSummary } from '../src/core/conventions/summary';
-import { analyzeRuns } from '../src/core/findings/runFindings';
+import { analyzeRuns, RunReportCache } from '../src/core/findings/runFindings';
 import { analyzeFolder, OWN } from './support/fixtures';
 
 async function verdicts(dir: string) {
@@ -48,6 +48,26 @@ describe('run verdicts', () => {
     expect(v.action).toMatch(/^Drop the folder again to read them before resuming; from what was read: /);
     // read whole, the same run is an error (recovery_checkpoint holds more training)
     expect(analyzeRuns({ summaries, otherFolders: [], files: [] }).runs[0].verdict.severity).toBe('error');
+  });
+
+  test('with a cache, unchanged runs keep their reports and the result equals a fresh analysis', async () => {
+    const enstack = (await analyzeFolder(join(OWN, 'enstack_run'))).summaries;
+    const hf = (await analyzeFolder(join(OWN, 'hf_trainer'))).summaries;
+    const cache = new RunReportCache();
+    const first = analyzeRuns({ summaries: [...enstack, ...hf], otherFolders: [], files: [] }, cache);
+    expect(first.runs).toHaveLength(2);
+    // one HF summary arrives again as a new object (a refresh while reading): only its run is redone
+    const hf2 = hf.map((s, i) => (i === 0 ? { ...s } : s));
+    const second = analyzeRuns({ summaries: [...enstack, ...hf2], otherFolders: [], files: [] }, cache);
+    const runOf = (r: typeof first, kind: string) => r.runs.find((x) => x.run.convention === kind);
+    expect(runOf(first, 'enstack')?.verdict.severity).toBe('error');
+    expect(runOf(second, 'enstack')).toBe(runOf(first, 'enstack'));
+    expect(runOf(second, 'hf-trainer')).not.toBe(runOf(first, 'hf-trainer'));
+    expect(second).toEqual(analyzeRuns({ summaries: [...enstack, ...hf2], otherFolders: [], files: [] }));
+    // the current batches per epoch changes every run's dataset findings: nothing is kept
+    const third = analyzeRuns({ summaries: [...enstack, ...hf2], otherFolders: [], files: [], currentBatchesPerEpoch: 2000 }, cache);
+    expect(runOf(third, 'enstack')).not.toBe(runOf(second, 'enstack'));
+    expect(third).toEqual(analyzeRuns({ summaries: [...enstack, ...hf2], otherFolders: [], files: [], currentBatchesPerEpoch: 2000 }));
   });
 
   test('Git LFS pointers instead of the files: every file, JSON and safetensors included, says so', async () => {

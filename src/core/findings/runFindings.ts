@@ -95,19 +95,51 @@ function runPositionFindings(run: Run, placement: RunPlacement, verdict: RunVerd
   return out;
 }
 
-/** Every run with its verdict and findings, and the drop-wide findings. */
-export function analyzeRuns(input: FindingsInput): RunsReport {
+/**
+ * Run reports kept between calls of {@link analyzeRuns}, by run: a run whose label, checkpoint
+ * summaries (the same objects, in the same order) and current batches per epoch are unchanged keeps
+ * its report. The page analyses the whole drop again at every refresh while a drop streams in, and
+ * most runs are unchanged each time (issue 15); the CLI analyses once and passes none.
+ */
+export class RunReportCache {
+  private byRun = new Map<string, { readonly members: readonly CheckpointSummary[]; readonly current: number | undefined; readonly report: RunReport }>();
+
+  /** The kept report of `run`, if its inputs are unchanged. */
+  get(run: Run, members: readonly CheckpointSummary[], current: number | undefined): RunReport | undefined {
+    const kept = this.byRun.get(run.id);
+    if (!kept || kept.current !== current || kept.report.run.label !== run.label || kept.members.length !== members.length) return undefined;
+    return kept.members.every((s, i) => s === members[i]) ? kept.report : undefined;
+  }
+
+  /** Keep exactly these reports (the runs of the last analysis). */
+  keep(entries: readonly { members: readonly CheckpointSummary[]; current: number | undefined; report: RunReport }[]): void {
+    this.byRun = new Map(entries.map((e) => [e.report.run.id, e]));
+  }
+}
+
+/**
+ * Every run with its verdict and findings, and the drop-wide findings.
+ * @param cache reports of an earlier call to reuse for unchanged runs (see {@link RunReportCache})
+ */
+export function analyzeRuns(input: FindingsInput, cache?: RunReportCache): RunsReport {
   const out: Finding[] = [];
   const byId = new Map(input.summaries.map((s) => [s.id, s]));
   const runs: RunReport[] = [];
+  const kept: { members: readonly CheckpointSummary[]; current: number | undefined; report: RunReport }[] = [];
+  const current = input.currentBatchesPerEpoch;
   for (const run of groupRuns(input.summaries)) {
     const members = run.checkpointIds.map((id) => byId.get(id)).filter((s): s is CheckpointSummary => s !== undefined);
-    const placement = placeRun(members);
-    const verdict = runVerdict(run, members, placement);
-    const findings = [...runPositionFindings(run, placement, verdict), ...stepFindings(run, members), ...datasetFindings(run, placement, input.currentBatchesPerEpoch)];
-    runs.push({ run, verdict, findings });
-    out.push(...findings);
+    let report = cache?.get(run, members, current);
+    if (!report) {
+      const placement = placeRun(members);
+      const verdict = runVerdict(run, members, placement);
+      report = { run, verdict, findings: [...runPositionFindings(run, placement, verdict), ...stepFindings(run, members), ...datasetFindings(run, placement, current)] };
+    }
+    kept.push({ members, current, report });
+    runs.push(report);
+    out.push(...report.findings);
   }
+  cache?.keep(kept);
   out.push(...dropFindings(input));
   const order = { error: 0, warning: 1, info: 2 };
   const findings = out.sort((a, b) => order[a.severity] - order[b.severity]);
