@@ -70,6 +70,27 @@ describe('run verdicts', () => {
     expect(third).toEqual(analyzeRuns({ summaries: [...enstack, ...hf2], otherFolders: [], files: [], currentBatchesPerEpoch: 2000 }));
   });
 
+  test('two runs with the same leftover folder: one finding each, with distinct ids naming the folder', async () => {
+    const a = (await analyzeFolder(join(OWN, 'enstack_run'))).summaries;
+    // the same run again under another folder (as a drop of two copies of one trainer's output)
+    const b = a.map((s) => ({ ...s, id: `copy/${s.id}`, path: `copy/${s.path}`, runFolder: s.runFolder === undefined ? undefined : `copy/${s.runFolder}` }));
+    const { findings } = analyzeRuns({ summaries: [...a, ...b], otherFolders: [], files: [] });
+    const leftovers = findings.filter((f) => f.id.startsWith('leftover:'));
+    expect(leftovers).toHaveLength(2);
+    expect(new Set(findings.map((f) => f.id)).size).toBe(findings.length);
+    expect(leftovers.map((f) => f.evidence[1]).sort()).toEqual(['at copy/enstack_run/.backup_last_checkpoint', 'at enstack_run/.backup_last_checkpoint']);
+  });
+
+  test('a changed dataset size for the resume checkpoint: the verdict asks to check, and follows the field', async () => {
+    const { summaries } = await analyzeFolder(join(OWN, 'hf_trainer'));
+    const plain = analyzeRuns({ summaries, otherFolders: [], files: [] }).runs[0].verdict;
+    expect(plain.severity).toBe('ok');
+    const changed = analyzeRuns({ summaries, otherFolders: [], files: [], currentBatchesPerEpoch: 1000 }).runs[0].verdict;
+    expect(changed.severity).toBe('warning');
+    expect(changed.assessment).toMatch(/^checkpoint-700 was saved with \d+ batches per epoch; the dataset now gives 1000/);
+    expect(changed.action).toBe(`Check that the dataset is the one this run trained on before resuming; if it changed on purpose: ${plain.action[0].toLowerCase()}${plain.action.slice(1)}`);
+  });
+
   test('Git LFS pointers instead of the files: every file, JSON and safetensors included, says so', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'ckptview-lfs-')), 'checkpoint-500');
     mkdirSync(dir);

@@ -28,7 +28,8 @@ const Diff = memo(DiffPanel);
 
 /**
  * Remove a checkpoint from the card's × button; the button goes with its card, so the focus moves
- * to the table's row in the Tab order (a keyboard user carries on from the table, not the page top).
+ * to the table's row in the Tab order (a keyboard user carries on from the table, not the page top),
+ * or, when that was the last checkpoint, to "Choose folder".
  */
 function removeAndRefocus(remove: (id: string) => void, id: string): void {
   remove(id);
@@ -36,7 +37,8 @@ function removeAndRefocus(remove: (id: string) => void, id: string): void {
   const started = performance.now();
   const tryFocus = (): void => {
     const row = document.querySelector<HTMLElement>('[data-testid="checkpoint-table"] tbody tr[tabindex="0"]');
-    if (row && row.dataset.row !== id) row.focus();
+    if (!document.querySelector('[data-testid="checkpoint-table"]')) document.querySelector<HTMLElement>('.app-head button.primary')?.focus();
+    else if (row && row.dataset.row !== id) row.focus();
     else if (performance.now() - started < 2000) requestAnimationFrame(tryFocus);
   };
   requestAnimationFrame(tryFocus);

@@ -132,8 +132,9 @@ export function analyzeRuns(input: FindingsInput, cache?: RunReportCache): RunsR
     let report = cache?.get(run, members, current);
     if (!report) {
       const placement = placeRun(members);
-      const verdict = runVerdict(run, members, placement);
-      report = { run, verdict, findings: [...runPositionFindings(run, placement, verdict), ...stepFindings(run, members), ...datasetFindings(run, placement, current)] };
+      const dataset = datasetFindings(run, placement, current);
+      const verdict = withDatasetChange(runVerdict(run, members, placement), dataset);
+      report = { run, verdict, findings: [...runPositionFindings(run, placement, verdict), ...stepFindings(run, members), ...dataset] };
     }
     kept.push({ members, current, report });
     runs.push(report);
@@ -200,18 +201,34 @@ function datasetFindings(run: Run, placement: RunPlacement, current: number | un
   return out;
 }
 
+/**
+ * A verdict that would let the run resume as it is, when the user's current dataset gives another
+ * number of batches per epoch than the resume checkpoint was saved with (a dataset-size finding
+ * for it): the resume lands elsewhere in the data, so the verdict asks to check first.
+ */
+function withDatasetChange(verdict: RunVerdict, dataset: readonly Finding[]): RunVerdict {
+  const changed = dataset.find((f) => verdict.resumeFrom !== undefined && f.id === `dataset-size:${verdict.resumeFrom}`);
+  if (!changed || verdict.severity !== 'ok') return verdict;
+  return {
+    ...verdict,
+    severity: 'warning',
+    assessment: changed.sentence,
+    action: `Check that the dataset is the one this run trained on before resuming; if it changed on purpose: ${verdict.action[0].toLowerCase()}${verdict.action.slice(1)}`,
+  };
+}
+
 /** Findings about the drop as a whole: interrupted saves, conflict copies, empty, unreadable and dangerous files, unreviewed imports. */
 function dropFindings(input: FindingsInput): Finding[] {
   const out: Finding[] = [];
   const withProgress = input.summaries.filter((s) => s.progress !== undefined && positionOf(s) !== undefined);
   // 3. leftovers of interrupted saves
-  const leftovers: { name: string; text: string; id?: string }[] = [];
+  const leftovers: { name: string; path: string; text: string; id?: string }[] = [];
   for (const f of input.otherFolders) {
     const name = baseName(f.path);
-    if (isLeftover(name)) leftovers.push({ name, text: `${name} (${f.files.join(', ')} only, no training_state.pth)` });
+    if (isLeftover(name)) leftovers.push({ name, path: f.path, text: `${name} (${f.files.join(', ')} only, no training_state.pth)` });
   }
   for (const s of withProgress.filter((x) => isLeftover(x.name))) {
-    leftovers.push({ name: s.name, id: s.id, text: `${s.name} (a copy of an older checkpoint: ${whereText(s as Placed)})` });
+    leftovers.push({ name: s.name, path: s.path, id: s.id, text: `${s.name} (a copy of an older checkpoint: ${whereText(s as Placed)})` });
   }
   // distinct names: a drop of 100 runs has 100 last_checkpoint (one pass per leftover over each name was 100 x 1,000)
   const known = [...new Set(input.summaries.map((s) => s.name))].filter((n) => !isLeftover(n)).sort((a, b) => b.length - a.length);
@@ -220,11 +237,12 @@ function dropFindings(input: FindingsInput): Finding[] {
     const rest = l.name.replace(/^\.(tmp|backup)_/, '');
     const target = known.find((n) => rest === n || rest.startsWith(`${n}_`)) ?? rest.replace(/_[A-Za-z0-9_]{6,8}$/, '');
     out.push({
-      id: `leftover:${l.name}`,
+      // by path: runs of one trainer leave leftovers of the same name (one finding each, told apart)
+      id: `leftover:${l.path}`,
       severity: 'warning',
       title: 'A save was interrupted',
       sentence: `${l.text}: a save of ${target} was interrupted (the trainer writes .tmp_ first, keeps .backup_ until the new copy is in place, then deletes both).`,
-      evidence: [l.text],
+      evidence: [l.text, `at ${l.path}`],
       checkpoints: l.id ? [l.id] : [],
       suggestion: l.name.startsWith('.tmp_') ? `Delete ${l.name} once ${target} reads correctly.` : `Keep ${l.name} until ${target} is confirmed good; it is the last complete copy.`,
     });
