@@ -18,7 +18,7 @@ import { NOT_READ } from '../core/conventions/summary';
 import type { CheckpointEntry } from '../store/checkpointStore';
 import { useCheckpoints } from '../store/checkpointStore';
 import { reusingCoreRowModel } from './reusingRowModel';
-import { useLoaded } from './useLoaded';
+import { useLoadedRows } from './useLoaded';
 import { useRunsReport } from './useRunsReport';
 import { bytes, int, metric4, percent } from './format';
 
@@ -109,8 +109,8 @@ const VIRTUAL_FROM = 150;
 const ROW_HEIGHT = 33;
 
 export function CheckpointTable() {
-  // the rows at most every 1.5 s while reading (useLoaded); "not read" after Stop in the next task
-  const { order, entries } = useLoaded();
+  // the rows at most every 1.5 s while reading (useLoadedRows); "not read" after Stop in the same render
+  const { order, entries } = useLoadedRows();
   const selectedId = useCheckpoints((s) => s.selectedId);
   const select = useCheckpoints((s) => s.select);
   const { runs } = useRunsReport();

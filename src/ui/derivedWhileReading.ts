@@ -24,6 +24,8 @@ interface Derivation {
   readonly compute: (s: CheckpointState) => unknown;
   /** Recomputed only once nothing is being read (the previous value stays while reading). */
   readonly whenIdle: boolean;
+  /** Cheap enough to compute inside a user's action (see refreshDerivedNow). */
+  readonly urgent: boolean;
   readonly store: StoreApi<{ readonly value: unknown }>;
   dirty: boolean;
 }
@@ -34,38 +36,57 @@ let timerAt = 0;
 let lastRun = 0;
 /** True while a round of computations is under way (its tasks are queued). */
 let running = false;
+/** Counts {@link refreshDerivedNow} calls: a round under way when one is made publishes nothing (its values are older). */
+let generation = 0;
+/** Values computed by the round under way and not published yet (refreshDerivedNow computes them again). */
+const unpublished = new Set<Derivation>();
 
 /** Compute the dirty values one per task, then publish them together. */
 function runRound(): void {
   timer = undefined;
   running = true;
   lastRun = performance.now();
+  const started = generation;
   const busy = useCheckpoints.getState().busy.length > 0;
   const due = derivations.filter((d) => d.dirty && !(busy && d.whenIdle));
   const results: [Derivation, unknown][] = [];
   const step = (i: number): void => {
-    if (i < due.length) {
+    // (a round overtaken by refreshDerivedNow stops: what it has not computed stays dirty)
+    if (i < due.length && generation === started) {
       const d = due[i];
       d.dirty = false;
+      unpublished.add(d);
       results.push([d, d.compute(useCheckpoints.getState())]);
       setTimeout(() => step(i + 1), 0);
       return;
     }
     running = false;
-    const publish = (list: [Derivation, unknown][]): void =>
-      asBackground(() => {
-        for (const [d, value] of list) d.store.setState({ value });
-      });
-    // the rows and verdicts first; the costly views (the chart) in a transition of their own after
-    // them, so the table shows "not read" after Stop without waiting for the chart to be drawn
-    publish(results.filter(([d]) => !d.whenIdle));
-    const costly = results.filter(([d]) => d.whenIdle);
-    if (costly.length) setTimeout(() => publish(costly), 0);
+    unpublished.clear();
+    // after refreshDerivedNow this round's values are older than what its views show: dropped
+    // (refreshDerivedNow marked them to be computed again)
+    if (generation === started) {
+      const publish = (list: [Derivation, unknown][]): void =>
+        asBackground(() => {
+          for (const [d, value] of list) d.store.setState({ value });
+        });
+      // the rows and verdicts first; the costly views (the chart) in a transition of their own
+      // once those are on screen (after the next frame: a transition given to React before the
+      // first one is committed is rendered with it)
+      publish(results.filter(([d]) => !d.whenIdle));
+      const costly = results.filter(([d]) => d.whenIdle);
+      if (costly.length) afterNextFrame(() => publish(costly));
+    }
     // inputs that changed during the round (or values held back until reading ends)
     const s = useCheckpoints.getState();
     if (derivations.some((d) => d.dirty && !(s.busy.length > 0 && d.whenIdle))) schedule(s.busy.length > 0);
   };
   step(0);
+}
+
+/** Run `f` in a task after the next frame is rendered (or soon, where frames are not rendered). */
+function afterNextFrame(f: () => void): void {
+  if (typeof requestAnimationFrame === 'undefined') setTimeout(f, 0);
+  else requestAnimationFrame(() => setTimeout(f, 0));
 }
 
 /** Run a round after the current task; while reading, no sooner than BUSY_REFRESH_MS after the last. */
@@ -90,10 +111,37 @@ useCheckpoints.subscribe((s, prev) => {
   if (any) schedule(s.busy.length > 0);
 });
 
+/**
+ * For the user's own actions whose result must show at once, such as Stop (its rows say "not
+ * read" in the same task): the out-of-date values made with `urgent` (cheap ones) are computed now
+ * and given to their views as an urgent update (not a transition); the others follow in a round
+ * started at once.
+ */
+export function refreshDerivedNow(): void {
+  generation++;
+  const s = useCheckpoints.getState();
+  for (const d of derivations) {
+    // a value the round under way computed will not be published by it (see generation)
+    if (unpublished.has(d)) d.dirty = true;
+    if (!d.dirty || !d.urgent) continue;
+    d.dirty = false;
+    d.store.setState({ value: d.compute(s) });
+  }
+  unpublished.clear();
+  if (derivations.some((d) => d.dirty)) {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    lastRun = 0;
+    schedule(s.busy.length > 0);
+  }
+}
+
 /** Options of {@link derivedWhileReading}. */
 export interface DerivedOptions {
   /** Keep the previous value while a drop is read; compute once reading ends (for a costly view, e.g. the chart). */
   readonly whenIdle?: boolean;
+  /** Cheap (no work that grows with the drop beyond a copy): computed at once by {@link refreshDerivedNow}. */
+  readonly urgent?: boolean;
 }
 
 /**
@@ -102,7 +150,7 @@ export interface DerivedOptions {
  */
 export function derivedWhileReading<T>(keys: readonly (keyof CheckpointState)[], compute: (s: CheckpointState) => T, options: DerivedOptions = {}): () => T {
   const store = createStore<{ readonly value: T }>(() => ({ value: compute(useCheckpoints.getState()) }));
-  derivations.push({ keys, compute, whenIdle: options.whenIdle ?? false, store: store as StoreApi<{ readonly value: unknown }>, dirty: false });
+  derivations.push({ keys, compute, whenIdle: options.whenIdle ?? false, urgent: options.urgent ?? false, store: store as StoreApi<{ readonly value: unknown }>, dirty: false });
   const useValue = bindStore(store);
   return () => useValue((s) => s.value);
 }

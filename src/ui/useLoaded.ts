@@ -7,5 +7,13 @@
 import type { CheckpointState } from '../store/checkpointStore';
 import { derivedWhileReading } from './derivedWhileReading';
 
-/** Rows in drop order and the entries by id, as of the last derivation. */
-export const useLoaded: () => Pick<CheckpointState, 'order' | 'entries'> = derivedWhileReading(['order', 'entries'], (s) => ({ order: s.order, entries: s.entries }));
+/** Rows in drop order and the entries by id. */
+type Loaded = Pick<CheckpointState, 'order' | 'entries'>;
+
+const rowsOf = (s: CheckpointState): Loaded => ({ order: s.order, entries: s.entries });
+
+/** For the table: after Stop its rows say "not read" in the click's own render (no work: urgent). */
+export const useLoadedRows: () => Loaded = derivedWhileReading(['order', 'entries'], rowsOf, { urgent: true });
+
+/** For the run, findings and compare panels: they follow in the background, with the runs report. */
+export const useLoaded: () => Loaded = derivedWhileReading(['order', 'entries'], rowsOf);

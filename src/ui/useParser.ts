@@ -2,6 +2,7 @@
  * The page's single parser worker, wired to the store.
  */
 import { asBackground } from '../store/backgroundUpdates';
+import { refreshDerivedNow } from './derivedWhileReading';
 import { useCheckpoints } from '../store/checkpointStore';
 import { ParserClient } from '../worker/client';
 import type { BatchMessage, DroppedBlob, RepairOutcome } from '../worker/protocol';
@@ -61,6 +62,8 @@ export function stopReading(): void {
   const st = useCheckpoints.getState();
   getClient().restart([...st.files].map(([path, file]) => ({ path, file })));
   st.stopPending();
+  // the rows say "not read" in this task, not after the next refresh
+  refreshDerivedNow();
 }
 
 /** The worker client, for the value-tree view. */
