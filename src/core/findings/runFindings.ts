@@ -12,7 +12,7 @@ import type { DroppedFile, OtherFolder } from '../folder/plan';
 import { baseName } from '../folder/plan';
 import { groupRuns, type Run } from '../runs/groupRuns';
 import { isLeftover, placeRun, type Placed, type RunPlacement } from '../runs/placement';
-import { resumeSentence, runVerdict, whereText, type RunVerdict } from '../runs/verdict';
+import { checkFirst, resumeSentence, runVerdict, whereText, type RunVerdict } from '../runs/verdict';
 import { expectedOptimizerSteps, positionOf } from './position';
 import type { Finding } from './types';
 import { plural } from '../display/plural';
@@ -209,12 +209,7 @@ function datasetFindings(run: Run, placement: RunPlacement, current: number | un
 function withDatasetChange(verdict: RunVerdict, dataset: readonly Finding[]): RunVerdict {
   const changed = dataset.find((f) => verdict.resumeFrom !== undefined && f.id === `dataset-size:${verdict.resumeFrom}`);
   if (!changed || verdict.severity !== 'ok') return verdict;
-  return {
-    ...verdict,
-    severity: 'warning',
-    assessment: changed.sentence,
-    action: `Check that the dataset is the one this run trained on before resuming; if it changed on purpose: ${verdict.action[0].toLowerCase()}${verdict.action.slice(1)}`,
-  };
+  return checkFirst(verdict, changed.sentence, 'Check that the dataset is the one this run trained on before resuming; if it changed on purpose');
 }
 
 /** Findings about the drop as a whole: interrupted saves, conflict copies, empty, unreadable and dangerous files, unreviewed imports. */

@@ -86,7 +86,15 @@ export function runVerdict(run: Run, summaries: readonly CheckpointSummary[], pl
   if (notRead === 0 || notRead === summaries.length) return verdict;
   const note = `${notRead} of the ${summaries.length} checkpoints of this run were not read (reading was stopped), so this may change once they are.`;
   if (verdict.severity !== 'ok') return { ...verdict, assessment: `${verdict.assessment} ${note}` };
-  return { ...verdict, severity: 'warning', assessment: note, action: `Drop the folder again to read them before resuming; from what was read: ${verdict.action[0].toLowerCase()}${verdict.action.slice(1)}` };
+  return checkFirst(verdict, note, 'Drop the folder again to read them before resuming; from what was read');
+}
+
+/**
+ * An "ok" verdict turned into "check first": a warning whose assessment says why and whose action
+ * asks `check` before the action it had ("<check>: <its action>").
+ */
+export function checkFirst(verdict: RunVerdict, why: string, check: string): RunVerdict {
+  return { ...verdict, severity: 'warning', assessment: why, action: `${check}: ${verdict.action[0].toLowerCase()}${verdict.action.slice(1)}` };
 }
 
 /** The verdict from the checkpoints that were read. */
