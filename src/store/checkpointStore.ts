@@ -51,7 +51,6 @@ export interface CheckpointState {
   /** Show a message for the whole page. */
   setNotice(message: string | undefined): void;
   addFiles(files: DroppedBlob[], batch: number): void;
-  receive(m: BatchMessage): void;
   /** Apply a burst of worker messages as one update (one render for many checkpoints). */
   receiveMany(ms: BatchMessage[]): void;
   select(id: string | undefined): void;
@@ -182,7 +181,6 @@ export const useCheckpoints = bindStore(
         const fromShared = s.shared ? { order: [], entries: {}, otherFolders: [], scalars: {}, shared: undefined } : {};
         return { ...fromShared, files: next, busy: [...s.busy, batch], notice: undefined, lastBatch: batch };
       }),
-    receive: (m) => set((s) => applyMessages(s, [m])),
     receiveMany: (ms) => set((s) => applyMessages(s, ms)),
     select: (id) => set({ selectedId: id }),
     stopPending: () =>
