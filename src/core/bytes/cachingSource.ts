@@ -12,9 +12,12 @@
  */
 import type { ByteSource } from './byteSource';
 
+/** Files up to this size (bytes) are read whole by default: 256 KiB. */
+export const WHOLE_FILE_BYTES = 256 * 1024;
+
 /** Tuning of {@link cachingSource}. Units: bytes. */
 export interface CachingOptions {
-  /** Files up to this size are read whole on the first request (default 256 KiB). */
+  /** Files up to this size are read whole on the first request (default {@link WHOLE_FILE_BYTES}). */
   readonly wholeFileBytes?: number;
   /** Block size for larger files (default 4 KiB: a scalar storage costs one block). */
   readonly blockBytes?: number;
@@ -34,7 +37,7 @@ export interface CachingOptions {
  * shorter at the end of the file); errors of `inner` reach the caller and nothing is cached for them.
  */
 export function cachingSource(inner: ByteSource, options: CachingOptions = {}): ByteSource {
-  const wholeFileBytes = options.wholeFileBytes ?? 256 * 1024;
+  const wholeFileBytes = options.wholeFileBytes ?? WHOLE_FILE_BYTES;
   const blockBytes = options.blockBytes ?? 4 * 1024;
   const headBytes = options.headBytes ?? 32 * 1024;
   const maxBlocks = options.maxBlocks ?? 512;

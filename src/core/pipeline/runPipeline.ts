@@ -6,6 +6,7 @@
  * returned result. Pure TypeScript: the bytes are reached through a {@link FileAccess}.
  */
 import { analyzeCheckpoint } from '../analyze/analyzeCheckpoint';
+import { bytesSource } from '../bytes/byteSource';
 import { expandArchives } from '../archive/expandArchives';
 import type { CheckpointSummary } from '../conventions/summary';
 import { CheckpointFormatError } from '../errors';
@@ -14,6 +15,7 @@ import type { Finding } from '../findings/types';
 import { baseName, planDrop } from '../folder/plan';
 import { sniffDrop } from '../folder/sniffDrop';
 import { readEventFile } from '../tensorboard/eventFile';
+import { SmallFileBatches } from './smallFileBatches';
 import type { FileAccess, InputFile, PipelineEvent, PipelineOptions, PipelineResult } from './types';
 
 /**
@@ -61,6 +63,11 @@ export async function runPipeline<H>(
   // browser worker, a file read in Node), so overlapping them keeps the CPU busy (issue 15).
   // Summaries are emitted as each finishes and collected in plan order.
   const byIndex: (CheckpointSummary | undefined)[] = new Array(plan.checkpoints.length);
+  // where files can be joined into one read (Blobs), the small files of several checkpoints are
+  // read at once, ahead of their checkpoints (smallFileBatches.ts)
+  const inputOf = new Map(files.map((f) => [f.path, f]));
+  const readWholeMany = access.readWholeMany?.bind(access);
+  const small = readWholeMany ? new SmallFileBatches(plan.checkpoints, (p) => inputOf.get(p), readWholeMany) : undefined;
   let next = 0;
   let cancelled = false;
   const worker = async (): Promise<void> => {
@@ -71,8 +78,13 @@ export async function runPipeline<H>(
       const session = access.session();
       let summary: CheckpointSummary;
       try {
-        summary = await analyzeCheckpoint(c, (p) => session.open(byPath.get(p) as H, p), sizes);
+        const read = small ? await small.take(i) : undefined;
+        summary = await analyzeCheckpoint(c, (p) => {
+          const bytes = read?.get(p);
+          return bytes ? bytesSource(bytes, p) : session.open(byPath.get(p) as H, p);
+        }, sizes);
       } finally {
+        small?.release(i);
         await session.close();
       }
       byIndex[i] = summary;

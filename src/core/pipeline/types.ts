@@ -32,6 +32,13 @@ export interface FileAccess<H> {
   window(handle: H, offset: number, size: number): H;
   /** A handle on bytes held in memory (an inflated entry of a zip). */
   fromBytes(bytes: Uint8Array): H;
+  /**
+   * Where the platform can join files into one read (Blobs in a browser): the whole bytes of each
+   * of `handles`, in order, read at once. The pipeline then reads the small files of several
+   * checkpoints in one read (`smallFileBatches.ts`). Rejects when any file cannot be read; the
+   * pipeline then reads those files one by one. Absent where a read costs little (files on disk).
+   */
+  readWholeMany?(handles: readonly H[]): Promise<Uint8Array[]>;
 }
 
 /** A checkpoint announced before it is analysed (same shape as the worker protocol's). */

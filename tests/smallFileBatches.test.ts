@@ -1,0 +1,131 @@
+/**
+ * Joined reads of small files (src/core/pipeline/smallFileBatches.ts): the pipeline over Blobs
+ * reads the small files of several checkpoints in one read, and gives exactly the summaries it
+ * gives reading each file on its own; a failing joined read falls back to reading each file, so a
+ * file's own problem still names it.
+ */
+import { describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { blobAccess } from '../src/core/pipeline/blobAccess';
+import { runPipeline } from '../src/core/pipeline/runPipeline';
+import { FILES_PER_JOINED_READ, SmallFileBatches } from '../src/core/pipeline/smallFileBatches';
+import { countingSource, type ReadStats } from '../src/core/bytes/byteSource';
+import type { FileAccess, InputFile } from '../src/core/pipeline/types';
+import type { CheckpointPlan } from '../src/core/folder/checkpointPlan';
+import { OWN, walk } from './support/fixtures';
+
+/** Three EnStack runs and three HF Trainer runs of 4 checkpoints each, as Blobs (as in the worker). */
+function drop(): InputFile<Blob>[] {
+  const out: InputFile<Blob>[] = [];
+  const add = (dir: string, as: (rel: string) => string): void => {
+    for (const p of walk(dir)) {
+      const bytes = readFileSync(p);
+      out.push({ path: as(relative(dir, p)), size: bytes.length, handle: new Blob([bytes]) });
+    }
+  };
+  for (let r = 0; r < 3; r++) add(join(OWN, 'enstack_run'), (rel) => `enstack_${r}/${rel}`);
+  for (let r = 0; r < 3; r++) for (let c = 1; c <= 4; c++) add(join(OWN, 'hf_trainer', 'checkpoint-700'), (rel) => `hf_${r}/checkpoint-${c * 100}/${rel}`);
+  return out;
+}
+
+/** blobAccess with every single-file read counted, and the joined reads counted (or made to fail). */
+function counted(joined: 'join' | 'none' | 'fail'): { access: FileAccess<Blob>; stats: ReadStats; joinedReads: number[] } {
+  const stats: ReadStats = { reads: 0, bytesRead: 0 };
+  const joinedReads: number[] = [];
+  const access: FileAccess<Blob> = {
+    session: () => {
+      const inner = blobAccess.session();
+      return {
+        open: (blob, name) => {
+          const c = countingSource(inner.open(blob, name));
+          return { name: c.source.name, size: c.source.size, read: async (o, l) => {
+            const before = c.stats.reads;
+            const out = await c.source.read(o, l);
+            stats.reads += c.stats.reads - before;
+            stats.bytesRead += out.length;
+            return out;
+          } };
+        },
+        close: () => inner.close(),
+      };
+    },
+    window: blobAccess.window,
+    fromBytes: blobAccess.fromBytes,
+  };
+  if (joined === 'join') access.readWholeMany = (blobs) => (joinedReads.push(blobs.length), blobAccess.readWholeMany!(blobs));
+  if (joined === 'fail') access.readWholeMany = async (blobs) => (joinedReads.push(blobs.length), Promise.reject(new Error('NotReadableError')));
+  return { access, stats, joinedReads };
+}
+
+describe('small files of several checkpoints in one read', () => {
+  test('the same summaries as reading file by file, in far fewer reads', async () => {
+    const one = counted('none');
+    const byFile = await runPipeline(drop(), one.access);
+    const many = counted('join');
+    const joined = await runPipeline(drop(), many.access);
+    expect(byFile.summaries).toHaveLength(3 * 5 + 3 * 4);
+    expect(joined.summaries).toEqual(byFile.summaries);
+    expect(joined.scalars).toEqual(byFile.scalars);
+    expect(joined.findings).toEqual(byFile.findings);
+    // every file of these checkpoints is small: each is read in a joined read, none on its own
+    // (the event files are not part of a checkpoint and are still read on their own)
+    const checkpointFiles = new Set(byFile.summaries.flatMap((s) => s.files.map((f) => f.path)));
+    expect(many.joinedReads.reduce((a, n) => a + n, 0)).toBeGreaterThanOrEqual(checkpointFiles.size);
+    expect(Math.max(...many.joinedReads)).toBeLessThanOrEqual(FILES_PER_JOINED_READ);
+    expect(many.stats.reads).toBe(byFile.scalars.length);
+    expect(many.joinedReads.length + many.stats.reads).toBeLessThan(one.stats.reads / 3);
+  });
+
+  test('a joined read that fails: each file is read on its own, with the same result', async () => {
+    const byFile = await runPipeline(drop(), counted('none').access);
+    const failing = counted('fail');
+    const r = await runPipeline(drop(), failing.access);
+    expect(failing.joinedReads.length).toBeGreaterThan(0);
+    expect(r.summaries).toEqual(byFile.summaries);
+  });
+
+  test('a file cut short after the drop still gets its own problem, naming it', async () => {
+    const files = drop();
+    const i = files.findIndex((f) => f.path === 'hf_1/checkpoint-200/trainer_state.json');
+    // the Blob is shorter than the size the drop listed (the file changed on disk)
+    files[i] = { ...files[i], handle: files[i].handle.slice(0, 100) };
+    const r = await runPipeline(files, counted('join').access);
+    const hit = r.summaries.find((s) => s.path === 'hf_1/checkpoint-200');
+    expect(hit?.problems.map((p) => [p.file, p.code])).toEqual([['hf_1/checkpoint-200/trainer_state.json', 'bad-json']]);
+    const clean = r.summaries.find((s) => s.path === 'hf_1/checkpoint-300');
+    expect(clean?.problems).toEqual([]);
+  });
+});
+
+describe('SmallFileBatches', () => {
+  const plan = (id: string, files: string[]): CheckpointPlan => ({ id, name: id, path: id, convention: 'x', files: files.map((path) => ({ path, role: 'x' })) });
+  const sizes: Record<string, number> = { 'a/1': 10, 'a/2': 20, 'b/1': 5, 'big/1': 10 * 1024 * 1024, 'c/1': 7 };
+
+  test('groups checkpoints in plan order, skips large files, and lets a group go once all its checkpoints are done', async () => {
+    const asked: string[][] = [];
+    const batches = new SmallFileBatches<string>(
+      [plan('a', ['a/1', 'a/2']), plan('big', ['big/1']), plan('b', ['b/1']), plan('c', ['c/1'])],
+      (p) => (p in sizes ? { handle: p, size: sizes[p] } : undefined),
+      async (handles) => (asked.push([...handles]), handles.map((h) => new Uint8Array(sizes[h]).fill(h.charCodeAt(0)))),
+    );
+    expect(batches.groupCount).toBe(1);
+    expect((await batches.take(1)).size).toBe(0);
+    const a = await batches.take(0);
+    expect([...a.keys()]).toEqual(['a/1', 'a/2', 'b/1', 'c/1']);
+    expect(a.get('a/2')).toEqual(new Uint8Array(20).fill(97));
+    expect(asked).toEqual([['a/1', 'a/2', 'b/1', 'c/1']]);
+    for (const i of [0, 2, 3]) batches.release(i);
+    expect((await batches.take(2)).size).toBe(0);
+    expect(asked).toHaveLength(1);
+  });
+
+  test(`at most ${FILES_PER_JOINED_READ} files per read; asking for one group starts the next`, async () => {
+    const many = Array.from({ length: 20 }, (_, i) => plan(`k${i}`, [`k${i}/x`, `k${i}/y`]));
+    const asked: number[] = [];
+    const batches = new SmallFileBatches<string>(many, () => ({ handle: 'h', size: 1 }), async (h) => (asked.push(h.length), h.map(() => new Uint8Array(1))));
+    expect(batches.groupCount).toBe(Math.ceil(40 / FILES_PER_JOINED_READ));
+    await batches.take(0);
+    expect(asked).toEqual([FILES_PER_JOINED_READ, 40 - FILES_PER_JOINED_READ]);
+  });
+});
