@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { blobAccess } from '../src/core/pipeline/blobAccess';
 import { runPipeline } from '../src/core/pipeline/runPipeline';
-import { FILES_PER_JOINED_READ, SmallFileBatches } from '../src/core/pipeline/smallFileBatches';
+import { FILES_PER_JOINED_READ, READ_AHEAD_GROUPS, SmallFileBatches } from '../src/core/pipeline/smallFileBatches';
 import { countingSource, type ReadStats } from '../src/core/bytes/byteSource';
 import type { FileAccess, InputFile } from '../src/core/pipeline/types';
 import type { CheckpointPlan } from '../src/core/folder/checkpointPlan';
@@ -120,12 +120,14 @@ describe('SmallFileBatches', () => {
     expect(asked).toHaveLength(1);
   });
 
-  test(`at most ${FILES_PER_JOINED_READ} files per read; asking for one group starts the next`, async () => {
-    const many = Array.from({ length: 20 }, (_, i) => plan(`k${i}`, [`k${i}/x`, `k${i}/y`]));
+  test(`at most ${FILES_PER_JOINED_READ} files per read; asking for one group starts the next ${READ_AHEAD_GROUPS}`, async () => {
+    const many = Array.from({ length: 40 }, (_, i) => plan(`k${i}`, [`k${i}/x`, `k${i}/y`]));
     const asked: number[] = [];
     const batches = new SmallFileBatches<string>(many, () => ({ handle: 'h', size: 1 }), async (h) => (asked.push(h.length), h.map(() => new Uint8Array(1))));
-    expect(batches.groupCount).toBe(Math.ceil(40 / FILES_PER_JOINED_READ));
+    expect(batches.groupCount).toBe(Math.ceil(80 / FILES_PER_JOINED_READ));
     await batches.take(0);
-    expect(asked).toEqual([FILES_PER_JOINED_READ, 40 - FILES_PER_JOINED_READ]);
+    expect(asked).toEqual([FILES_PER_JOINED_READ, FILES_PER_JOINED_READ, 80 - 2 * FILES_PER_JOINED_READ].slice(0, READ_AHEAD_GROUPS + 1));
+    await batches.take(39);
+    expect(asked).toHaveLength(3);
   });
 });

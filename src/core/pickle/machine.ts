@@ -11,6 +11,7 @@
  * nesting, integer size, and declared lengths larger than the remaining data all end in a typed
  * {@link CheckpointFormatError}. Nothing here recurses on the value structure.
  */
+import { utf8 } from '../bytes/binary';
 import { CheckpointFormatError } from '../errors';
 import { HIGHEST_PROTOCOL, OP, OPCODE_NAMES } from './opcodes';
 import type { GlobalRef, PyValue, Span } from './values';
@@ -435,13 +436,13 @@ export function runPickle(bytes: Uint8Array, options: PickleOptions): PickleResu
         push({ kind: 'str', value: decodeRawUnicodeEscape(readLine()), span: span() });
         break;
       case OP.BINUNICODE:
-        push({ kind: 'str', value: utf8String(readN(readU32())), span: span() });
+        push({ kind: 'str', value: utf8(readN(readU32())), span: span() });
         break;
       case OP.SHORT_BINUNICODE:
-        push({ kind: 'str', value: utf8String(readN(readU8())), span: span() });
+        push({ kind: 'str', value: utf8(readN(readU8())), span: span() });
         break;
       case OP.BINUNICODE8:
-        push({ kind: 'str', value: utf8String(readN(readU64())), span: span() });
+        push({ kind: 'str', value: utf8(readN(readU64())), span: span() });
         break;
       case OP.BINBYTES:
         push({ kind: 'bytes', value: readN(readU32()), span: span() });
@@ -655,10 +656,7 @@ function latin1String(b: Uint8Array): string {
   return s;
 }
 
-const UTF8 = new TextDecoder('utf-8');
-function utf8String(b: Uint8Array): string {
-  return UTF8.decode(b);
-}
+
 
 function appendTo(target: PyValue, items: PyValue[], fail: (c: 'bad-pickle', m: string) => never): void {
   if (target.kind === 'list') {

@@ -10,7 +10,7 @@
  * parsers would read: files up to {@link WHOLE_FILE_BYTES} are read whole anyway (cachingSource).
  *
  * Checkpoints are grouped in plan order, the order the pipeline's lanes take them; asking for one
- * checkpoint's group also starts the next group's read, so reading overlaps parsing. A group's bytes
+ * checkpoint's group also starts the next groups' reads, so reading overlaps parsing. A group's bytes
  * are dropped once all its checkpoints are done. When a joined read fails (a file removed or
  * changed since the drop), the group gives nothing and each file is read on its own, so every
  * file's own error still names it.
@@ -22,6 +22,9 @@ import type { CheckpointPlan } from '../folder/checkpointPlan';
 export const FILES_PER_JOINED_READ = 32;
 /** At most this many bytes in one joined read (4 MiB). */
 export const BYTES_PER_JOINED_READ = 4 * 1024 * 1024;
+
+/** Groups read ahead of the one asked for: the lanes never wait for a read while one is free. */
+export const READ_AHEAD_GROUPS = 2;
 
 /** Reads several whole files in one read, giving each file's bytes in the order of `handles`. */
 export type ReadWholeMany<H> = (handles: readonly H[]) => Promise<Uint8Array[]>;
@@ -88,14 +91,15 @@ export class SmallFileBatches<H> {
 
   /**
    * The bytes of checkpoint `index`'s small files by path (possibly with other checkpoints' files of
-   * its group); empty when it has none or the joined read failed. Starts the next group's read too.
+   * its group); empty when it has none or the joined read failed. Starts the next
+   * {@link READ_AHEAD_GROUPS} groups' reads too.
    * Never rejects.
    */
   take(index: number): Promise<ReadonlyMap<string, Uint8Array>> {
     const g = this.groupOf[index] ?? -1;
     if (g < 0) return Promise.resolve(NOTHING);
     const bytes = this.start(g);
-    void this.start(g + 1);
+    for (let k = 1; k <= READ_AHEAD_GROUPS; k++) void this.start(g + k);
     return bytes;
   }
 

@@ -8,6 +8,7 @@
  * STACK_GLOBAL resolved from the two preceding string pushes (memo gets of strings included), else
  * unresolved. Argument sizes: CPython `Lib/pickletools.py` opcode table.
  */
+import { utf8 } from '../bytes/binary';
 import { OP } from '../pickle/opcodes';
 import type { GlobalRef } from '../pickle/values';
 
@@ -97,7 +98,7 @@ export function linearImports(bytes: Uint8Array, start = 0, base = 0): GlobalRef
       pos += n;
       if (pos + len > bytes.length) break;
       let text: string | undefined;
-      if (STRINGS.has(op) && len <= 4096) text = new TextDecoder().decode(bytes.subarray(pos, pos + len));
+      if (STRINGS.has(op) && len <= 4096) text = utf8(bytes.subarray(pos, pos + len));
       pushed.push(text);
       pos += len;
     } else if (op === OP.MEMOIZE) {
