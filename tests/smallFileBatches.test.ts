@@ -69,9 +69,12 @@ describe('small files of several checkpoints in one read', () => {
     expect(joined.scalars).toEqual(byFile.scalars);
     expect(joined.findings).toEqual(byFile.findings);
     // every file of these checkpoints is small: each is read in a joined read, none on its own
-    // (the event files are not part of a checkpoint and are still read on their own)
-    const checkpointFiles = new Set(byFile.summaries.flatMap((s) => s.files.map((f) => f.path)));
-    expect(many.joinedReads.reduce((a, n) => a + n, 0)).toBeGreaterThanOrEqual(checkpointFiles.size);
+    // (the event files are not part of a checkpoint and are still read on their own), except the
+    // fixtures' own expected.json, which no convention claims and the analysis never opens
+    const checkpointFiles = byFile.summaries.flatMap((s) => s.files.map((f) => f.path));
+    const opened = checkpointFiles.filter((p) => !p.endsWith('/expected.json'));
+    expect(opened.length).toBeLessThan(checkpointFiles.length);
+    expect(many.joinedReads.reduce((a, n) => a + n, 0)).toBe(opened.length);
     expect(Math.max(...many.joinedReads)).toBeLessThanOrEqual(FILES_PER_JOINED_READ);
     expect(many.stats.reads).toBe(byFile.scalars.length);
     expect(many.joinedReads.length + many.stats.reads).toBeLessThan(one.stats.reads / 3);

@@ -24,6 +24,11 @@ export function needsSniff(path: string): boolean {
   return !TORCH_EXTENSIONS.test(name) && !NOT_TORCH.test(name);
 }
 
+/** True when a file's name says it is never a torch.save file (JSON, text, images, safetensors...). */
+export function neverTorchByName(path: string): boolean {
+  return NOT_TORCH.test(baseName(path));
+}
+
 /** True when a sniffed kind could be a file torch.load opens (a zip or a pickle, legacy included). */
 function torchLike(kind: SniffedKind | undefined): boolean {
   return kind === 'zip' || kind === 'pickle';
