@@ -6,7 +6,9 @@
  * - one read at a time, then 4, 8 and 32 at once (async lanes in one worker);
  * - spread over 1, 2 and 4 workers (4 lanes each);
  * - the whole file without `slice()`, and `slice()` alone (no read), `File.size` alone;
- * - `FileReaderSync` (workers only) of a 4 KiB slice and of the whole file.
+ * - `FileReaderSync` (workers only) of a 4 KiB slice and of the whole file;
+ * - joined reads: one `Blob` made of 8 or 32 whole files read at once (`new Blob(files).arrayBuffer()`,
+ *   what the pipeline does for small files: src/core/pipeline/smallFileBatches.ts).
  * Prints milliseconds per file for each, and the page's cost of posting a File to a worker.
  */
 import type { Page } from '@playwright/test';
@@ -32,6 +34,12 @@ const WORKER = `onmessage = async (e) => {
       else if (mode === 'sync') new FileReaderSync().readAsArrayBuffer(f.slice(0, Math.min(f.size, 4096)));
       else if (mode === 'syncwhole') new FileReaderSync().readAsArrayBuffer(f);
       else if (mode === 'size') f.size;
+      else if (mode.startsWith('joined')) {
+        const k = Number(mode.slice(6));
+        const part = [f, ...files.slice(next, next + k - 1)];
+        next += k - 1;
+        await new Blob(part).arrayBuffer();
+      }
       else f.slice(0, 4096);
     }
   };
@@ -63,6 +71,7 @@ const PAGE = `async (code, n) => {
   sink.terminate();
   for (const lanes of [1, 4, 8, 32]) out['4 KiB slice read, ' + lanes + ' in flight'] = await run(files, lanes, 'slice');
   out['whole file, no slice, 1 in flight'] = await run(files, 1, 'whole');
+  for (const k of [8, 32]) out['joined read of ' + k + ' whole files, 4 in flight, per file'] = await run(files, 4, 'joined' + k);
   out['slice() alone, no read'] = await run(files, 1, 'none');
   out['File.size alone, in the worker'] = await run(files, 1, 'size');
   out['4 KiB slice, FileReaderSync'] = await run(files, 1, 'sync');

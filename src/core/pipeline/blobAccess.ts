@@ -12,7 +12,7 @@ export const blobAccess: FileAccess<Blob> = {
   window: (blob, offset, size) => blob.slice(offset, offset + size),
   fromBytes: (bytes) => new Blob([bytes as Uint8Array<ArrayBuffer>]),
   // one Blob made of the files: one read for all of them (in Chromium a read costs ~1 ms whatever
-  // its size; 32 files joined cost 0.27-0.39 ms each, bench/blobReads.ts)
+  // its size; 32 files joined cost 0.25 ms each, bench/blobReads.ts)
   readWholeMany: async (blobs) => {
     const all = new Uint8Array(await new Blob(blobs as Blob[]).arrayBuffer());
     const parts: Uint8Array[] = [];

@@ -5,8 +5,8 @@
  * Why: in Chromium every `Blob` read costs about 1-1.5 ms whatever its size (the browser process
  * opens the file and answers over IPC), and a run folder holds many small files (configs, JSON
  * states, small `torch.save` zips), so a drop of 1,000 checkpoints spent most of its time on
- * 5,600 reads. A read of one `Blob` made of 32 dropped files took 0.27-0.39 ms per file
- * (`npx tsx bench/blobReads.ts <folder>`, BENCHMARKS.md "Scale"). The bytes are the same ones the
+ * 5,600 reads. A read of one `Blob` made of 32 dropped files took 0.25 ms per file, against
+ * 1.1-1.3 ms for a read of each (`npx tsx bench/blobReads.ts <folder>`, BENCHMARKS.md "Scale"). The bytes are the same ones the
  * parsers would read: files up to {@link WHOLE_FILE_BYTES} are read whole anyway (cachingSource).
  *
  * Checkpoints are grouped in plan order, the order the pipeline's lanes take them; asking for one
@@ -19,7 +19,7 @@ import { WHOLE_FILE_BYTES } from '../bytes/cachingSource';
 import type { CheckpointPlan } from '../folder/checkpointPlan';
 import { neverTorchByName } from '../folder/plan';
 
-/** At most this many files in one joined read (32: measured 0.27-0.39 ms per file; 8: 0.41-0.46). */
+/** At most this many files in one joined read (32: measured 0.25 ms per file; 8: 0.44 ms). */
 export const FILES_PER_JOINED_READ = 32;
 /** At most this many bytes in one joined read (4 MiB). */
 export const BYTES_PER_JOINED_READ = 4 * 1024 * 1024;
