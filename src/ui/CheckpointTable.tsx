@@ -17,6 +17,7 @@ import { conventionLabel } from '../core/conventions/registry';
 import { NOT_READ } from '../core/conventions/summary';
 import type { CheckpointEntry } from '../store/checkpointStore';
 import { useCheckpoints } from '../store/checkpointStore';
+import { virtualizerAfterLayout } from './virtualizerAfterLayout';
 import { reusingCoreRowModel } from './reusingRowModel';
 import { useLoadedRows } from './useLoaded';
 import { useRunsReport } from './useRunsReport';
@@ -158,7 +159,16 @@ export function CheckpointTable() {
   const rows = table.getRowModel().rows;
   const virtual = rows.length > VIRTUAL_FROM;
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12, enabled: virtual });
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 6,
+    enabled: virtual,
+    // measured after the browser's layout, not in React's commit; until then the scroller's CSS
+    // height (70vh, styles.css)
+    ...virtualizerAfterLayout<HTMLDivElement>(Math.round(window.innerHeight * 0.7)),
+  });
   const shown = virtual ? virtualizer.getVirtualItems().map((v) => v.index) : rows.map((_, i) => i);
   const firstShown = virtual ? (virtualizer.getVirtualItems()[0]?.start ?? 0) : 0;
   const afterShown = virtual ? virtualizer.getTotalSize() - (virtualizer.getVirtualItems().at(-1)?.end ?? 0) : 0;
