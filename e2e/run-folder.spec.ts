@@ -130,4 +130,9 @@ test('300 checkpoint folders: only the rows in view are in the page; the keyboar
   await expect(table.locator('tbody tr[data-row="checkpoints/checkpoint_299"]')).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.locator('[data-testid="status-card"][data-checkpoint="checkpoints/checkpoint_299"]')).toBeVisible();
+  // and back to the top: the scroller is scrolled to 0 again
+  await table.locator('tbody tr[data-row="checkpoints/checkpoint_299"]').focus();
+  await page.keyboard.press('Home');
+  await expect(table.locator('tbody tr[data-row="checkpoints/checkpoint_000"]')).toBeFocused();
+  expect(await page.locator('.table-wrap.virtual').evaluate((el) => el.scrollTop)).toBe(0);
 });
