@@ -5,7 +5,7 @@
  */
 import { createTable, getCoreRowModel, type ColumnDef, type RowModel, type TableOptionsResolved } from '@tanstack/react-table';
 import { expect, test } from 'vitest';
-import { reusingCoreRowModel } from '../src/ui/reusingRowModel';
+import { makeRows, reusingCoreRowModel, rowsToMake } from '../src/ui/reusingRowModel';
 
 interface Item {
   id: string;
@@ -27,6 +27,7 @@ function tableOf(getCore: TableOptionsResolved<Item>['getCoreRowModel']) {
   const table = createTable(options);
   table.setOptions((prev) => ({ ...prev, state: table.initialState }));
   return {
+    table,
     model(data: Item[]): RowModel<Item> {
       table.setOptions((prev) => ({ ...prev, data }));
       return table.getCoreRowModel();
@@ -62,4 +63,24 @@ test('rows of unchanged items are kept, changed and moved items get new rows, va
   expect(summary(third)).toEqual([['b', 0, 20], ['c', 1, 3], ['d', 2, 4]]);
   expect(third.rows.some((r, i) => r === second.rows[i + 1])).toBe(false);
   expect(third.rowsById.a).toBeUndefined();
+});
+
+test('rows made ahead, a part at a time, are the rows of the next model', () => {
+  const ours = tableOf(reusingCoreRowModel());
+  const theirs = tableOf(getCoreRowModel());
+  const items = Array.from({ length: 10 }, (_, i) => ({ id: `k${i}`, epoch: i }));
+  const first = ours.model(items.slice(0, 4));
+  // 6 rows appended and one changed: 7 to make
+  const next = [...items.slice(0, 2), { id: 'k2', epoch: 200 }, ...items.slice(3)];
+  expect(rowsToMake(ours.table, next)).toBe(7);
+  const parts: number[] = [];
+  for (let from = 0; from < next.length; ) parts.push((from = makeRows(ours.table, next, from, 3)));
+  expect(parts).toEqual([6, 9, 10]);
+  expect(rowsToMake(ours.table, next)).toBe(0);
+  const second = ours.model(next);
+  expect(summary(second)).toEqual(summary(theirs.model(next)));
+  expect(second.rows[0]).toBe(first.rows[0]);
+  expect(second.rows[2]).not.toBe(first.rows[2]);
+  // the model keeps exactly its own rows: an item that left needs a row again
+  expect(rowsToMake(ours.table, items)).toBe(1);
 });

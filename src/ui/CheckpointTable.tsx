@@ -19,6 +19,7 @@ import type { CheckpointEntry } from '../store/checkpointStore';
 import { useCheckpoints } from '../store/checkpointStore';
 import { virtualizerAfterLayout } from './virtualizerAfterLayout';
 import { reusingCoreRowModel } from './reusingRowModel';
+import { useRowsMadeAhead } from './useRowsMadeAhead';
 import { useLoadedRows } from './useLoaded';
 import { useRunsReport } from './useRunsReport';
 import { bytes, int, metric4, percent } from './format';
@@ -136,8 +137,11 @@ export function CheckpointTable() {
   const [sorting, setSorting] = useState<SortingState>([]);
   const [filter, setFilter] = useState('');
   const body = useRef<HTMLTableSectionElement>(null);
+  // while a drop is read, a large change's rows are made ahead, a task at a time
+  const reading = useCheckpoints((s) => s.busy.length > 0);
+  const { shown: shownData, tableRef } = useRowsMadeAhead(data, reading);
   const table = useReactTable({
-    data,
+    data: shownData,
     columns: COLUMNS,
     state: { sorting, globalFilter: filter },
     onSortingChange: setSorting,
@@ -156,6 +160,7 @@ export function CheckpointTable() {
       return [r.name, r.path, r.run, r.framework, r.status, String(r.epoch ?? ''), String(r.step ?? '')].some((x) => x.toLowerCase().includes(q));
     },
   });
+  tableRef.current = table;
   const rows = table.getRowModel().rows;
   const virtual = rows.length > VIRTUAL_FROM;
   const scroller = useRef<HTMLDivElement>(null);
