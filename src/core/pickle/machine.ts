@@ -656,8 +656,6 @@ function latin1String(b: Uint8Array): string {
   return s;
 }
 
-
-
 function appendTo(target: PyValue, items: PyValue[], fail: (c: 'bad-pickle', m: string) => never): void {
   if (target.kind === 'list') {
     for (const v of items) target.items.push(v);

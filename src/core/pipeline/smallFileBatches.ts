@@ -6,12 +6,13 @@
  * opens the file and answers over IPC), and a run folder holds many small files (configs, JSON
  * states, small `torch.save` zips), so a drop of 1,000 checkpoints spent most of its time on
  * 5,600 reads. A read of one `Blob` made of 32 dropped files took 0.25 ms per file, against
- * 1.1-1.3 ms for a read of each (`npx tsx bench/blobReads.ts <folder>`, BENCHMARKS.md "Scale"). The bytes are the same ones the
- * parsers would read: files up to {@link WHOLE_FILE_BYTES} are read whole anyway (cachingSource).
+ * 1.1-1.3 ms for a read of each (`npx tsx bench/blobReads.ts <folder>`, BENCHMARKS.md "Scale").
+ * The bytes are the ones the parsers would read: files up to {@link WHOLE_FILE_BYTES} are read
+ * whole anyway (cachingSource), and files the analysis never opens are left out.
  *
  * Checkpoints are grouped in plan order, the order the pipeline's lanes take them; asking for one
- * checkpoint's group also starts the next groups' reads, so reading overlaps parsing. A group's bytes
- * are dropped once all its checkpoints are done. When a joined read fails (a file removed or
+ * checkpoint's group also starts the next groups' reads, so reading overlaps parsing. A group's
+ * bytes are dropped once all its checkpoints are done. When a joined read fails (a file removed or
  * changed since the drop), the group gives nothing and each file is read on its own, so every
  * file's own error still names it.
  */
