@@ -101,6 +101,33 @@ describe('small files of several checkpoints in one read', () => {
   });
 });
 
+test('a torch file that cannot be read at all (removed after the drop) is never called safe: its imports are unknown', async () => {
+  const gone = 'hf_2/checkpoint-300/training_args.bin';
+  const access: FileAccess<Blob> = {
+    ...blobAccess,
+    session: () => {
+      const inner = blobAccess.session();
+      return {
+        open: (blob, name) => {
+          const s = inner.open(blob, name);
+          if (name !== gone) return s;
+          return { name, size: s.size, read: () => Promise.reject(new DOMException('A requested file could not be found', 'NotFoundError')) };
+        },
+        close: () => inner.close(),
+      };
+    },
+    // joined reads fail for the group holding it, so the file is read on its own
+    readWholeMany: (blobs) => Promise.reject(new Error(`joined read of ${blobs.length} files failed`)),
+  };
+  const r = await runPipeline(drop(), access);
+  const hit = r.summaries.find((s) => s.path === 'hf_2/checkpoint-300');
+  expect(hit?.problems.map((p) => p.file)).toEqual([gone]);
+  expect(hit?.safety?.verdict).toBe('unknown');
+  expect(hit?.safety?.mayRunCode).toBe(true);
+  const clean = r.summaries.find((s) => s.path === 'hf_2/checkpoint-200');
+  expect(clean?.safety?.mayRunCode).toBe(false);
+});
+
 describe('SmallFileBatches', () => {
   const plan = (id: string, files: string[]): CheckpointPlan => ({ id, name: id, path: id, convention: 'x', files: files.map((path) => ({ path, role: 'x' })) });
   const sizes: Record<string, number> = { 'a/1': 10, 'a/2': 20, 'b/1': 5, 'big/1': 10 * 1024 * 1024, 'c/1': 7 };

@@ -84,8 +84,9 @@ const num = { sortUndefined: 'last' as const };
 const COLUMNS = [
   // checkpoint-100, checkpoint-200 ... checkpoint-1000: numbers in names sort as numbers
   col.accessor('name', { header: 'Checkpoint', sortingFn: 'alphanumeric', cell: (c) => <span title={c.row.original.path}>{c.getValue()}</span> }),
-  col.accessor('run', { header: 'Run' }),
-  col.accessor('framework', { header: 'Framework' }),
+  // (a long run or framework name is cut in the virtual table: the whole name in the tooltip)
+  col.accessor('run', { header: 'Run', cell: (c) => <span title={c.getValue()}>{c.getValue()}</span> }),
+  col.accessor('framework', { header: 'Framework', cell: (c) => <span title={c.getValue()}>{c.getValue()}</span> }),
   col.accessor('epoch', {
     header: 'Epoch',
     // the trainer's own epoch number; some trainers count from 0

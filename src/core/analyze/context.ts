@@ -11,6 +11,7 @@ import { scanGlobals } from '../safety/scan';
 import { loadTorchFile } from '../torch/loadTorchFile';
 import { rejectPlaceholder } from '../torch/sniff';
 import type { TorchFile } from '../torch/torchFile';
+import type { GlobalRef } from '../pickle/values';
 
 /** Opens a dropped file by its path. */
 export type FileOpener = (path: string) => ByteSource;
@@ -22,6 +23,18 @@ export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 export function torchFileFindings(path: string, f: TorchFile): GlobalFinding[] {
   return scanGlobals(f.pickles.map((p) => ({ file: path, member: p.member, label: p.label, globals: p.result.globals })));
 }
+
+/** The reader note of a torch file that could not be read: its imports were not checked, so it may run code. */
+const NOT_READ_NOTE: GlobalRef = {
+  module: '',
+  name: 'file not read',
+  offset: 0,
+  opcode: 'READ',
+  called: false,
+  resolved: true,
+  callArgs: [],
+  note: { level: 'unknown', text: 'the file could not be read (changed or removed since it was chosen?), so its imports were not checked' },
+};
 
 /** Mutable accumulator for one checkpoint's analysis. */
 export class AnalysisContext {
@@ -88,6 +101,9 @@ export class AnalysisContext {
         },
         (e: unknown) => {
           this.fail(path, e);
+          // a file that could not be read at all (changed or removed since it was chosen; not a
+          // format error, which the reader scans past) was never scanned: its imports are unknown
+          if (!(e instanceof CheckpointFormatError)) for (const finding of scanGlobals([{ file: path, label: 'file', globals: [NOT_READ_NOTE] }])) this.findings.push(finding);
           return undefined;
         },
       );
