@@ -13,6 +13,7 @@ import { collectInputs } from '../src/cli/collectInputs';
 import { blobAccess } from '../src/core/pipeline/blobAccess';
 import { runPipeline } from '../src/core/pipeline/runPipeline';
 import type { FileAccess } from '../src/core/pipeline/types';
+import { wrapSources } from '../src/core/pipeline/wrapSources';
 
 const [dir, runsText] = process.argv.slice(2);
 const runs = Number(runsText ?? 3);
@@ -31,17 +32,7 @@ const page = { singleReads: 0, joinedReads: 0, joinedFiles: 0, checkpoints: 0 };
 const inputs = collectInputs([dir]);
 const blobs = await Promise.all(inputs.files.map(async (f) => ({ path: f.path, size: f.size, handle: (await openAsBlob(inputs.absolute.get(f.path) as string)) as Blob })));
 const counted: FileAccess<Blob> = {
-  ...blobAccess,
-  session: () => {
-    const inner = blobAccess.session();
-    return {
-      open: (blob, name) => {
-        const s = inner.open(blob, name);
-        return { name: s.name, size: s.size, read: (o, l) => (page.singleReads++, s.read(o, l)) };
-      },
-      close: () => inner.close(),
-    };
-  },
+  ...wrapSources(blobAccess, (s) => ({ name: s.name, size: s.size, read: (o, l) => (page.singleReads++, s.read(o, l)) })),
   readWholeMany: (handles) => {
     page.joinedReads++;
     page.joinedFiles += handles.length;

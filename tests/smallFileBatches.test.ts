@@ -10,7 +10,8 @@ import { join, relative } from 'node:path';
 import { blobAccess } from '../src/core/pipeline/blobAccess';
 import { runPipeline } from '../src/core/pipeline/runPipeline';
 import { FILES_PER_JOINED_READ, READ_AHEAD_GROUPS, SmallFileBatches } from '../src/core/pipeline/smallFileBatches';
-import { countingSource, type ReadStats } from '../src/core/bytes/byteSource';
+import type { ReadStats } from '../src/core/bytes/byteSource';
+import { wrapSources } from '../src/core/pipeline/wrapSources';
 import type { FileAccess, InputFile } from '../src/core/pipeline/types';
 import type { CheckpointPlan } from '../src/core/folder/checkpointPlan';
 import { OWN, walk } from './support/fixtures';
@@ -33,26 +34,18 @@ function drop(): InputFile<Blob>[] {
 function counted(joined: 'join' | 'none' | 'fail'): { access: FileAccess<Blob>; stats: ReadStats; joinedReads: number[] } {
   const stats: ReadStats = { reads: 0, bytesRead: 0 };
   const joinedReads: number[] = [];
-  const access: FileAccess<Blob> = {
-    session: () => {
-      const inner = blobAccess.session();
-      return {
-        open: (blob, name) => {
-          const c = countingSource(inner.open(blob, name));
-          return { name: c.source.name, size: c.source.size, read: async (o, l) => {
-            const before = c.stats.reads;
-            const out = await c.source.read(o, l);
-            stats.reads += c.stats.reads - before;
-            stats.bytesRead += out.length;
-            return out;
-          } };
-        },
-        close: () => inner.close(),
-      };
+  // blobAccess without its joined read: each case below sets its own
+  const { readWholeMany: _joined, ...single } = wrapSources(blobAccess, (s) => ({
+    name: s.name,
+    size: s.size,
+    read: async (o, l) => {
+      const out = await s.read(o, l);
+      stats.reads += 1;
+      stats.bytesRead += out.length;
+      return out;
     },
-    window: blobAccess.window,
-    fromBytes: blobAccess.fromBytes,
-  };
+  }));
+  const access: FileAccess<Blob> = single;
   if (joined === 'join') access.readWholeMany = (blobs) => (joinedReads.push(blobs.length), blobAccess.readWholeMany!(blobs));
   if (joined === 'fail') access.readWholeMany = async (blobs) => (joinedReads.push(blobs.length), Promise.reject(new Error('NotReadableError')));
   return { access, stats, joinedReads };
@@ -104,18 +97,7 @@ describe('small files of several checkpoints in one read', () => {
 test('a torch file that cannot be read at all (removed after the drop) is never called safe: its imports are unknown', async () => {
   const gone = 'hf_2/checkpoint-300/training_args.bin';
   const access: FileAccess<Blob> = {
-    ...blobAccess,
-    session: () => {
-      const inner = blobAccess.session();
-      return {
-        open: (blob, name) => {
-          const s = inner.open(blob, name);
-          if (name !== gone) return s;
-          return { name, size: s.size, read: () => Promise.reject(new DOMException('A requested file could not be found', 'NotFoundError')) };
-        },
-        close: () => inner.close(),
-      };
-    },
+    ...wrapSources(blobAccess, (s) => (s.name !== gone ? s : { name: s.name, size: s.size, read: () => Promise.reject(new DOMException('A requested file could not be found', 'NotFoundError')) })),
     // joined reads fail for the group holding it, so the file is read on its own
     readWholeMany: (blobs) => Promise.reject(new Error(`joined read of ${blobs.length} files failed`)),
   };

@@ -12,6 +12,7 @@ import { runPipeline } from '../core/pipeline/runPipeline';
 import type { EventFileScalars } from '../core/tensorboard/eventFile';
 import type { CollectedInputs } from './collectInputs';
 import { diskAccess, diskFile } from './diskAccess';
+import { wrapSources } from '../core/pipeline/wrapSources';
 
 /** Everything `inspect` shows. */
 export interface InspectResult {
@@ -45,7 +46,7 @@ export async function analyzeInputs(inputs: CollectedInputs, options: AnalyzeOpt
     return c.source;
   };
   const files = inputs.files.map((f) => ({ path: f.path, size: f.size, handle: diskFile(inputs.absolute.get(f.path) as string, f.size) }));
-  const r = await runPipeline(files, diskAccess(count), undefined, { currentBatchesPerEpoch: options.currentBatchesPerEpoch });
+  const r = await runPipeline(files, wrapSources(diskAccess(), count), undefined, { currentBatchesPerEpoch: options.currentBatchesPerEpoch });
   const reads: ReadStats = { reads: counted.reduce((n, c) => n + c.reads, 0), bytesRead: counted.reduce((n, c) => n + c.bytesRead, 0) };
   return { summaries: r.summaries, findings: r.findings, otherFolders: r.otherFolders, files: r.files.map((f) => ({ path: f.path, size: f.size })), scalars: r.scalars, reads };
 }

@@ -5,7 +5,7 @@
  * archive on disk (stored entries) or bytes in memory (inflated entries).
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { bytesSource, type ByteSource } from '../core/bytes/byteSource';
+import { bytesSource } from '../core/bytes/byteSource';
 import type { FileAccess, SourceSession } from '../core/pipeline/types';
 import { readRange } from '../node/fileSource';
 
@@ -19,7 +19,7 @@ export function diskFile(abs: string, size: number): DiskHandle {
   return { kind: 'file', abs, offset: 0, size };
 }
 
-function session(wrap: (s: ByteSource) => ByteSource): SourceSession<DiskHandle> {
+function session(): SourceSession<DiskHandle> {
   const handles = new Map<string, Promise<FileHandle>>();
   const handleOf = (abs: string): Promise<FileHandle> => {
     let h = handles.get(abs);
@@ -28,9 +28,9 @@ function session(wrap: (s: ByteSource) => ByteSource): SourceSession<DiskHandle>
   };
   return {
     open(handle, name) {
-      if (handle.kind === 'bytes') return wrap(bytesSource(handle.bytes, name));
+      if (handle.kind === 'bytes') return bytesSource(handle.bytes, name);
       const { abs, offset, size } = handle;
-      return wrap({
+      return {
         name,
         size,
         async read(at, length) {
@@ -38,7 +38,7 @@ function session(wrap: (s: ByteSource) => ByteSource): SourceSession<DiskHandle>
           const n = Math.max(0, Math.min(length, size - start));
           return readRange(await handleOf(abs), offset + size, offset + start, n);
         },
-      });
+      };
     },
     async close() {
       const all = [...handles.values()];
@@ -48,13 +48,10 @@ function session(wrap: (s: ByteSource) => ByteSource): SourceSession<DiskHandle>
   };
 }
 
-/**
- * Disk access for the pipeline.
- * @param wrap optional wrapper around each opened source (the benchmark counts bytes read with it)
- */
-export function diskAccess(wrap: (s: ByteSource) => ByteSource = (s) => s): FileAccess<DiskHandle> {
+/** Disk access for the pipeline (counting reads: `wrapSources` in core/pipeline/wrapSources.ts). */
+export function diskAccess(): FileAccess<DiskHandle> {
   return {
-    session: () => session(wrap),
+    session,
     window: (h, offset, size) => (h.kind === 'file' ? { ...h, offset: h.offset + offset, size } : { kind: 'bytes', bytes: h.bytes.subarray(offset, offset + size) }),
     fromBytes: (bytes) => ({ kind: 'bytes', bytes }),
   };

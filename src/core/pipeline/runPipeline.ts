@@ -65,9 +65,9 @@ export async function runPipeline<H>(
   const byIndex: (CheckpointSummary | undefined)[] = new Array(plan.checkpoints.length);
   // where files can be joined into one read (Blobs), the small files of several checkpoints are
   // read at once, ahead of their checkpoints (smallFileBatches.ts)
-  const inputOf = new Map(files.map((f) => [f.path, f]));
   const readWholeMany = access.readWholeMany?.bind(access);
-  const small = readWholeMany ? new SmallFileBatches(plan.checkpoints, (p) => inputOf.get(p), readWholeMany) : undefined;
+  const inDrop = (p: string) => (byPath.has(p) ? { handle: byPath.get(p) as H, size: sizes.get(p) ?? 0 } : undefined);
+  const small = readWholeMany ? new SmallFileBatches(plan.checkpoints, inDrop, readWholeMany) : undefined;
   let next = 0;
   let cancelled = false;
   const worker = async (): Promise<void> => {
