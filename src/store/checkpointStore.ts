@@ -10,7 +10,7 @@ import type { OtherFolder } from '../core/folder/plan';
 import { notReadSummary } from '../core/conventions/summary';
 import type { EventFileScalars } from '../core/tensorboard/eventFile';
 import type { Snapshot } from '../core/share/snapshot';
-import type { BatchMessage, DroppedBlob, PendingCheckpoint } from '../worker/protocol';
+import type { BatchMessage, DroppedBlob, OpenProblem, PendingCheckpoint } from '../worker/protocol';
 
 /** A checkpoint row: pending until its summary arrives. */
 export interface CheckpointEntry {
@@ -50,6 +50,12 @@ export interface CheckpointState {
   loadSnapshot(s: Snapshot): void;
   /** Show a message for the whole page. */
   setNotice(message: string | undefined): void;
+  /** Files found so far while dropped folders are being listed (before the worker gets them); undefined when none is. */
+  readonly listing: number | undefined;
+  setListing(files: number | undefined): void;
+  /** Entries of the last drop that could not be opened, with why. */
+  readonly openProblems: readonly OpenProblem[];
+  setOpenProblems(problems: readonly OpenProblem[]): void;
   addFiles(files: DroppedBlob[], batch: number): void;
   /** Apply a burst of worker messages as one update (one render for many checkpoints). */
   receiveMany(ms: BatchMessage[]): void;
@@ -173,6 +179,10 @@ export const useCheckpoints = bindStore(
         notice: undefined,
       }),
     setNotice: (notice) => set({ notice }),
+    listing: undefined,
+    setListing: (listing) => set({ listing }),
+    openProblems: [],
+    setOpenProblems: (openProblems) => set({ openProblems }),
     addFiles: (files, batch) =>
       set((s) => {
         const next = new Map(s.files);
@@ -218,7 +228,7 @@ export const useCheckpoints = bindStore(
     clear: () => {
       // a shared snapshot lives in the URL: clearing removes it there too, so a reload stays empty
       if (typeof location !== 'undefined' && location.hash.startsWith('#s=')) history.replaceState(null, '', location.pathname + location.search);
-      set((s) => ({ order: [], entries: {}, otherFolders: [], selectedId: undefined, files: new Map(), sizes: new Map(), notice: undefined, scalars: {}, shared: undefined, busy: [], ignoreBatchesUpTo: s.lastBatch }));
+      set((s) => ({ order: [], entries: {}, otherFolders: [], selectedId: undefined, files: new Map(), sizes: new Map(), notice: undefined, openProblems: [], scalars: {}, shared: undefined, busy: [], ignoreBatchesUpTo: s.lastBatch }));
     },
   })),
 );

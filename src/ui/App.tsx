@@ -16,6 +16,8 @@ import { ShareControls } from './ShareControls';
 import { Toolbar } from './Toolbar';
 import { useSharedLink } from './useSharedLink';
 import { stopReading } from './useParser';
+import { stopOpening } from './openDrop';
+import { OpenProblems } from './OpenProblems';
 
 // the panels take no props (or only the selection): memoised, they render when what they read
 // changes, not each time the page's progress line does (issue 15)
@@ -52,6 +54,7 @@ export function App() {
   const opening = useCheckpoints((s) => s.busy.length > 0 && s.plannedBatch < s.lastBatch);
   const done = useCheckpoints((s) => s.order.filter((id) => s.entries[id]?.summary).length);
   const notice = useCheckpoints((s) => s.notice);
+  const listing = useCheckpoints((s) => s.listing);
   const remove = useCheckpoints((s) => s.remove);
   const shared = useCheckpoints((s) => s.shared);
   useSharedLink();
@@ -65,7 +68,13 @@ export function App() {
         <Toolbar />
       </header>
       <main>
-        {busy && (count === 0 || opening) ? <p className="busy" role="status" data-testid="busy">Opening what was dropped… <button type="button" className="subtle" onClick={stopReading}>Stop</button></p> : null}
+        {listing !== undefined ? (
+          <p className="busy" role="status" data-testid="busy">
+            Opening what was dropped… {listing.toLocaleString('en-US')} files found{' '}
+            <button type="button" className="subtle" onClick={stopOpening}>Stop</button>
+          </p>
+        ) : null}
+        {listing === undefined && busy && (count === 0 || opening) ? <p className="busy" role="status" data-testid="busy">Opening what was dropped… <button type="button" className="subtle" onClick={stopReading}>Stop</button></p> : null}
         {busy && count > 0 && !opening ? (
           <p className="busy" role="status" data-testid="busy">
             Reading checkpoints… {done} of {count} done <progress max={Math.max(count, 1)} value={done} aria-label="Checkpoints read" />{' '}
@@ -73,6 +82,7 @@ export function App() {
           </p>
         ) : null}
         {notice ? <p className="problem" role="alert">{notice}</p> : null}
+        <OpenProblems />
         {shared ? (
           <p className="shared-banner" data-testid="shared-banner">
             <strong>Shared snapshot</strong> made {new Date(shared.created).toLocaleString()}: the values a teammate's copy of ckptview read from their files, carried in

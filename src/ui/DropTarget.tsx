@@ -1,7 +1,6 @@
 /** Makes the whole page a drop target for folders and files, with an overlay while dragging. */
 import { useEffect, useState, type ReactNode } from 'react';
-import { filesFromDrop } from './collectFiles';
-import { submitFiles } from './useParser';
+import { openDrop } from './openDrop';
 
 export function DropTarget({ children }: { children: ReactNode }) {
   const [dragging, setDragging] = useState(false);
@@ -28,7 +27,7 @@ export function DropTarget({ children }: { children: ReactNode }) {
       e.preventDefault();
       depth = 0;
       setDragging(false);
-      filesFromDrop(e.dataTransfer).then(submitFiles, () => undefined);
+      openDrop(e.dataTransfer);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);

@@ -16,13 +16,14 @@ export function LiveFolderControls() {
   const signature = useRef('');
   const removeUnder = useCheckpoints((s) => s.removeUnder);
   const reload = async (h: FileSystemDirectoryHandle, onlyIfChanged: boolean): Promise<void> => {
-    const files = await readFolder(h);
-    const sig = folderSignature(files);
+    const { files, problems } = await readFolder(h);
+    const sig = folderSignature(files) + problems.map((p) => `!${p.path}`).join('');
     if (onlyIfChanged && sig === signature.current) return;
     signature.current = sig;
     removeUnder(h.name);
     submitFiles(files);
-    setStatus(`Read ${files.length} files from ${h.name} at ${new Date().toLocaleTimeString()}`);
+    const unopened = problems.length ? `; could not open ${problems.map((p) => `${p.path} (${p.message})`).slice(0, 3).join(', ')}${problems.length > 3 ? ` and ${problems.length - 3} more` : ''}` : '';
+    setStatus(`Read ${files.length} files from ${h.name} at ${new Date().toLocaleTimeString()}${unopened}`);
   };
   useEffect(() => {
     if (!handle || !auto) return;

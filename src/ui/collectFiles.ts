@@ -1,8 +1,10 @@
 /**
  * Turn what the user gave the page (a drop, a folder picker, a file picker) into files with paths
- * relative to the drop. Folders in a drop are walked recursively through `webkitGetAsEntry`.
+ * relative to the drop. Dropped folders are walked by {@link walkFolders}: through File System
+ * Access handles where the browser has them (Chromium), else through `webkitGetAsEntry` entries.
  */
 import type { DroppedBlob } from '../worker/protocol';
+import { entryNode, handleNode, walkFolders, type Collected, type FolderNode } from './walkFolders';
 
 /** Files from an `<input type=file>` (with `webkitdirectory`, `webkitRelativePath` holds the folder path). */
 export function filesFromInput(list: FileList | null): DroppedBlob[] {
@@ -10,42 +12,28 @@ export function filesFromInput(list: FileList | null): DroppedBlob[] {
   return [...list].map((file) => ({ path: file.webkitRelativePath || file.name, file }));
 }
 
-function readAllEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {
-  return new Promise((resolve, reject) => {
-    const all: FileSystemEntry[] = [];
-    const next = (): void =>
-      reader.readEntries((batch) => {
-        if (batch.length === 0) resolve(all);
-        else {
-          all.push(...batch);
-          next();
-        }
-      }, reject);
-    next();
-  });
-}
+/** `DataTransferItem.getAsFileSystemHandle` (Chromium 86+, secure contexts only; not in TypeScript's DOM types). */
+type HandleItem = DataTransferItem & { getAsFileSystemHandle?: () => Promise<FileSystemHandle | null> };
 
-function entryFile(entry: FileSystemFileEntry): Promise<File> {
-  return new Promise((resolve, reject) => entry.file(resolve, reject));
-}
-
-async function walk(entry: FileSystemEntry, prefix: string, out: DroppedBlob[]): Promise<void> {
-  const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-  if (entry.isFile) {
-    out.push({ path, file: await entryFile(entry as FileSystemFileEntry) });
-  } else if (entry.isDirectory) {
-    const children = await readAllEntries((entry as FileSystemDirectoryEntry).createReader());
-    for (const c of children) await walk(c, path, out);
+/**
+ * Files of a drop, walking dropped folders. Must be called in the `drop` event: the items are
+ * taken before its first `await` (the browser empties a DataTransfer once the event ends). Falls
+ * back to `dataTransfer.files` when neither handles nor entries are available.
+ * @param onFound files found so far, while folders are walked
+ * @param signal stops the walk (the result then says `stopped`)
+ */
+export async function filesFromDrop(dt: DataTransfer, onFound?: (files: number) => void, signal?: AbortSignal): Promise<Collected> {
+  const items = [...dt.items].filter((i) => i.kind === 'file') as HandleItem[];
+  let roots: (FolderNode | null)[] | undefined;
+  if (items.length > 0 && items.every((i) => typeof i.getAsFileSystemHandle === 'function')) {
+    const pending = items.map((i) => (i.getAsFileSystemHandle as () => Promise<FileSystemHandle | null>).call(i));
+    const entries = items.map((i) => (typeof i.webkitGetAsEntry === 'function' ? i.webkitGetAsEntry() : null));
+    const handles = await Promise.all(pending.map((p) => p.catch(() => null)));
+    // a handle the browser refused (null) falls back to the item's entry
+    roots = handles.map((h, k) => (h ? handleNode(h) : entries[k] ? entryNode(entries[k] as FileSystemEntry) : null));
+  } else {
+    roots = items.map((i) => (typeof i.webkitGetAsEntry === 'function' ? i.webkitGetAsEntry() : null)).map((e) => (e ? entryNode(e) : null));
   }
-}
-
-/** Files of a drop, walking dropped folders. Falls back to `dataTransfer.files` when entries are unavailable. */
-export async function filesFromDrop(dt: DataTransfer): Promise<DroppedBlob[]> {
-  const entries = [...dt.items].map((i) => (typeof i.webkitGetAsEntry === 'function' ? i.webkitGetAsEntry() : null));
-  if (entries.length > 0 && entries.every((e) => e !== null)) {
-    const out: DroppedBlob[] = [];
-    for (const e of entries) await walk(e as FileSystemEntry, '', out);
-    return out;
-  }
-  return filesFromInput(dt.files);
+  if (roots.length > 0 && roots.every((r) => r !== null)) return walkFolders(roots as FolderNode[], onFound, signal);
+  return { files: filesFromInput(dt.files), problems: [], stopped: false };
 }

@@ -4,6 +4,7 @@
  * written through the handle; it is opened read-only.
  */
 import type { DroppedBlob } from '../worker/protocol';
+import { handleNode, walkFolders, type Collected } from './walkFolders';
 
 interface DirectoryPickerWindow {
   showDirectoryPicker(options?: { mode?: 'read' | 'readwrite'; id?: string }): Promise<FileSystemDirectoryHandle>;
@@ -19,15 +20,9 @@ export function pickFolder(): Promise<FileSystemDirectoryHandle> {
   return (window as unknown as DirectoryPickerWindow).showDirectoryPicker({ mode: 'read', id: 'ckptview' });
 }
 
-/** Every file under a directory handle, with paths starting at the folder's own name. */
-export async function readFolder(dir: FileSystemDirectoryHandle, prefix = dir.name): Promise<DroppedBlob[]> {
-  const out: DroppedBlob[] = [];
-  for await (const entry of dir.values()) {
-    const path = `${prefix}/${entry.name}`;
-    if (entry.kind === 'file') out.push({ path, file: await (entry as FileSystemFileHandle).getFile() });
-    else out.push(...(await readFolder(entry as FileSystemDirectoryHandle, path)));
-  }
-  return out;
+/** Every file under a directory handle, with paths starting at the folder's own name, and what could not be opened. */
+export function readFolder(dir: FileSystemDirectoryHandle): Promise<Collected> {
+  return walkFolders([handleNode(dir)]);
 }
 
 /** A fingerprint of a folder's files (paths, sizes, modification times): changes when training saves. */

@@ -18,6 +18,13 @@ export interface DroppedBlob {
   readonly file: Blob;
 }
 
+/** An entry of a drop the page could not open (so never sent to the worker): its path and why, in words. */
+export interface OpenProblem {
+  /** Path relative to the drop, as the file's {@link DroppedBlob.path} would have been. */
+  readonly path: string;
+  readonly message: string;
+}
+
 /**
  * A file of a drop as the worker analysed it (the plan): its path, its size in bytes, and the file
  * itself only when the page does not already hold it, i.e. a file taken out of a dropped .zip.

@@ -1,0 +1,137 @@
+/**
+ * Every file under dropped or picked folders, listed with many requests in flight. Each file's
+ * `File` costs the browser one request (a handle's `getFile()`, an entry's `file()`); one at a time
+ * a 6,800-file folder took 12 s to open in Chromium, with {@link REQUESTS_IN_FLIGHT} of them at
+ * once about 2 s, and the main thread stays free (issue 15; `npm run bench -- --scale`, drop row).
+ * A file or folder that cannot be opened becomes an {@link OpenProblem}; the rest is still listed.
+ */
+import type { DroppedBlob, OpenProblem } from '../worker/protocol';
+
+/** What a walk found: the files (sorted by path) and the entries it could not open. */
+export interface Collected {
+  readonly files: DroppedBlob[];
+  readonly problems: OpenProblem[];
+  /** True when the walk was stopped (its signal aborted) before it listed everything. */
+  readonly stopped: boolean;
+}
+
+/**
+ * A file or folder as both browser APIs describe it: File System Access handles
+ * (`FileSystemHandle`, Chromium) and the older entries (`FileSystemEntry`, every browser).
+ */
+export interface FolderNode {
+  readonly name: string;
+  readonly kind: 'file' | 'directory';
+  /** The file's contents and metadata; rejects if it was removed or cannot be read. */
+  file(): Promise<Blob>;
+  /** A folder's entries; rejects if it cannot be listed. */
+  children(): Promise<FolderNode[]>;
+}
+
+/** Browser requests (`getFile`, `file`, folder listings) allowed at once. */
+export const REQUESTS_IN_FLIGHT = 128;
+
+/** A counting gate: at most `limit` calls of {@link run} between start and end. */
+class Gate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await task();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+/** The browser's error in words a person can act on (DOMException names from the File System and File API specs). */
+export function describeOpenError(err: unknown): string {
+  const named = typeof err === 'object' && err !== null && 'name' in err ? (err as { name: string; message?: string }) : undefined;
+  const name = named?.name ?? '';
+  const detail = named ? (named.message ?? '') : String(err);
+  if (name === 'NotFoundError') return 'it was moved or deleted after it was dropped';
+  if (name === 'NotReadableError' || name === 'NotAllowedError' || name === 'SecurityError') return `the browser may not read it (permissions, or it changed after it was dropped)${detail ? `: ${detail}` : ''}`;
+  return detail || 'the browser could not open it';
+}
+
+/**
+ * Walk `roots` (each named by its own name, as a drop shows it), at most {@link REQUESTS_IN_FLIGHT}
+ * browser requests at once.
+ * @param onFound called with the number of files found so far, after each file
+ * @param signal when aborted, no new request is made and the walk ends with `stopped`
+ */
+export async function walkFolders(roots: readonly FolderNode[], onFound?: (files: number) => void, signal?: AbortSignal): Promise<Collected> {
+  const gate = new Gate(REQUESTS_IN_FLIGHT);
+  const files: DroppedBlob[] = [];
+  const problems: OpenProblem[] = [];
+  const visit = async (node: FolderNode, path: string): Promise<void> => {
+    if (signal?.aborted) return;
+    if (node.kind === 'file') {
+      try {
+        const file = await gate.run(() => (signal?.aborted ? Promise.resolve(undefined) : node.file()));
+        if (!file) return;
+        files.push({ path, file });
+        onFound?.(files.length);
+      } catch (err) {
+        problems.push({ path, message: describeOpenError(err) });
+      }
+      return;
+    }
+    let children: FolderNode[];
+    try {
+      children = await gate.run(() => node.children());
+    } catch (err) {
+      problems.push({ path, message: `the folder could not be listed: ${describeOpenError(err)}` });
+      return;
+    }
+    await Promise.all(children.map((c) => visit(c, `${path}/${c.name}`)));
+  };
+  await Promise.all(roots.map((r) => visit(r, r.name)));
+  const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return { files: files.sort(byPath), problems: problems.sort(byPath), stopped: signal?.aborted ?? false };
+}
+
+/** A File System Access handle (`getAsFileSystemHandle()`, `showDirectoryPicker()`) as a {@link FolderNode}. */
+export function handleNode(handle: FileSystemHandle): FolderNode {
+  return {
+    name: handle.name,
+    kind: handle.kind,
+    file: () => (handle as FileSystemFileHandle).getFile(),
+    children: async () => {
+      const out: FolderNode[] = [];
+      for await (const child of (handle as FileSystemDirectoryHandle).values()) out.push(handleNode(child));
+      return out;
+    },
+  };
+}
+
+/** All entries of a folder: `readEntries` answers in parts (100 at a time in Chromium) until an empty one. */
+function readAllEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {
+  return new Promise((resolve, reject) => {
+    const all: FileSystemEntry[] = [];
+    const next = (): void =>
+      reader.readEntries((part) => {
+        if (part.length === 0) resolve(all);
+        else {
+          all.push(...part);
+          next();
+        }
+      }, reject);
+    next();
+  });
+}
+
+/** A drop's `webkitGetAsEntry()` entry as a {@link FolderNode} (Firefox, Safari). */
+export function entryNode(entry: FileSystemEntry): FolderNode {
+  return {
+    name: entry.name,
+    kind: entry.isDirectory ? 'directory' : 'file',
+    file: () => new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject)),
+    children: async () => (await readAllEntries((entry as FileSystemDirectoryEntry).createReader())).map(entryNode),
+  };
+}
