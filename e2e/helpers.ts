@@ -25,6 +25,18 @@ export async function chooseFolder(page: Page, dir: string): Promise<void> {
   await page.getByTestId('folder-input').setInputFiles(dir);
 }
 
+/**
+ * Drag folders or files onto the page as a file manager would: CDP `Input.dispatchDragEvent` with
+ * their paths, so the page gets a real DataTransfer (entries and File System Access handles).
+ * Chromium only.
+ */
+export async function dropPaths(page: Page, paths: string[]): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: [], files: paths, dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, x: 200, y: 200, data });
+  await cdp.detach();
+}
+
 /** Paths of the files under `dir` relative to its parent, for assertions. */
 export function relativeFiles(dir: string): string[] {
   return walk(dir).map((p) => relative(dirname(dir), p));

@@ -7,7 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chooseFolder, OWN_FIXTURES, SHARED_FIXTURES } from './helpers';
+import { chooseFolder, dropPaths, OWN_FIXTURES, SHARED_FIXTURES } from './helpers';
 
 interface CkptExpected {
   epoch: number;
@@ -26,10 +26,11 @@ interface RunExpected {
   finding: string;
 }
 
-async function checkRun(page: Page, dir: string): Promise<void> {
+/** Check a run folder's table, chart and findings against its expected.json; `give` hands the folder to the page. */
+async function checkRun(page: Page, dir: string, give: (page: Page, dir: string) => Promise<void> = chooseFolder): Promise<void> {
   const run = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as RunExpected;
   await page.goto('./');
-  await chooseFolder(page, dir);
+  await give(page, dir);
   const table = page.getByTestId('checkpoint-table');
   await expect(table.locator('tbody tr')).toHaveCount(run.checkpoints.length);
   for (const name of run.checkpoints) {
@@ -60,6 +61,10 @@ async function checkRun(page: Page, dir: string): Promise<void> {
 
 test('own run folder: table, chart and findings', async ({ page }) => {
   await checkRun(page, join(OWN_FIXTURES, 'enstack_run'));
+});
+
+test('own run folder dragged onto the page (not chosen): the same table, chart and findings', async ({ page }) => {
+  await checkRun(page, join(OWN_FIXTURES, 'enstack_run'), (p, dir) => dropPaths(p, [dir]));
 });
 
 test('shared run folder: table, chart and findings', async ({ page }) => {
@@ -99,6 +104,31 @@ test('100 checkpoint folders fill the table', async ({ page }) => {
   // the page stayed responsive: it still answers input while and after reading
   await page.getByLabel('Filter checkpoints').fill('checkpoint_099');
   await expect(table.locator('tbody tr')).toHaveCount(1);
+});
+
+test('two folders and a file dragged together: one row each, read as when chosen', async ({ page, context }) => {
+  const folders = [join(OWN_FIXTURES, 'enstack', 'last_checkpoint'), join(OWN_FIXTURES, 'enstack', 'best_model')];
+  const file = join(OWN_FIXTURES, 'generic_plain', 'epoch_in_name', 'epoch_5.pth');
+  await page.goto('./');
+  await dropPaths(page, [...folders, file]);
+  const table = page.getByTestId('checkpoint-table');
+  await expect(page.locator('#table-title')).toContainText('(3 of 3)');
+  await expect(table.locator('tbody tr')).toHaveCount(3);
+  const last = JSON.parse(readFileSync(join(folders[0], 'expected.json'), 'utf8')) as CkptExpected;
+  await expect(table.locator('tr[data-row="last_checkpoint"] td[data-col="epoch"]')).toHaveText(String(last.epoch));
+  await expect(table.locator('tr[data-row="last_checkpoint"] td[data-col="step"]')).toHaveText(String(last.step));
+  await expect(page.getByTestId('open-problems')).toHaveCount(0);
+  // the same three given through the pickers: every row reads the same
+  const chosen = await context.newPage();
+  await chosen.goto('./');
+  for (const f of folders) await chooseFolder(chosen, f);
+  await chosen.getByTestId('files-input').setInputFiles(file);
+  await expect(chosen.locator('#table-title')).toContainText('(3 of 3)');
+  for (const id of ['last_checkpoint', 'best_model', 'epoch_5.pth']) {
+    const text = ((await chosen.getByTestId('checkpoint-table').locator(`tr[data-row="${id}"]`).textContent()) ?? '').trim();
+    expect(text.length).toBeGreaterThan(id.length);
+    await expect(table.locator(`tr[data-row="${id}"]`)).toHaveText(text);
+  }
 });
 
 test('more drops add to the set; a checkpoint can be removed; clear all', async ({ page }) => {

@@ -1,0 +1,98 @@
+/**
+ * Listing dropped folders (src/ui/walkFolders.ts): every file with its path, many browser requests
+ * at once but never more than REQUESTS_IN_FLIGHT, entries that cannot be opened reported with why
+ * while the rest is listed, and Stop. The folders are FolderNode trees answering after a timer, as
+ * the browser's handles and entries answer after an IPC round trip.
+ */
+import { describe, expect, it } from 'vitest';
+import { describeOpenError, REQUESTS_IN_FLIGHT, walkFolders, type FolderNode } from '../src/ui/walkFolders';
+
+interface Tree { [name: string]: Tree | string }
+
+/** DOMException-like errors, as Chromium rejects `getFile()` / `readEntries()` with. */
+const domError = (name: string, message = ''): Error => Object.assign(new Error(message), { name });
+
+/** Counts requests in flight and in all; `fail` maps a path to the error its request rejects with. */
+function makeTree(tree: Tree, fail: Record<string, Error> = {}) {
+  const stats = { inFlight: 0, maxInFlight: 0, requests: 0 };
+  const answer = <T>(path: string, value: T): Promise<T> => {
+    stats.requests++;
+    stats.inFlight++;
+    stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+    return new Promise<T>((resolve, reject) =>
+      setTimeout(() => {
+        stats.inFlight--;
+        if (fail[path]) reject(fail[path]);
+        else resolve(value);
+      }, 1),
+    );
+  };
+  const node = (name: string, value: Tree | string, path: string): FolderNode =>
+    typeof value === 'string'
+      ? { name, kind: 'file', file: () => answer(path, new Blob([value])), children: () => Promise.reject(new Error('not a folder')) }
+      : { name, kind: 'directory', file: () => Promise.reject(new Error('not a file')), children: () => answer(path, Object.entries(value).map(([n, v]) => node(n, v, `${path}/${n}`))) };
+  const roots = Object.entries(tree).map(([n, v]) => node(n, v, n));
+  return { roots, stats };
+}
+
+describe('walkFolders', () => {
+  it('lists every file under nested folders with its path from the dropped folder, sorted', async () => {
+    const { roots } = makeTree({ run: { b: { 'training_state.pth': 'bb' }, a: { 'config.json': '{}', 'training_state.pth': 'aaa' } }, 'loose.pt': 'x' });
+    const found: number[] = [];
+    const r = await walkFolders(roots, (n) => found.push(n));
+    expect(r.files.map((f) => f.path)).toEqual(['loose.pt', 'run/a/config.json', 'run/a/training_state.pth', 'run/b/training_state.pth']);
+    expect(await r.files[2].file.text()).toBe('aaa');
+    expect(r.problems).toEqual([]);
+    expect(r.stopped).toBe(false);
+    expect(found.at(-1)).toBe(4);
+  });
+
+  it('keeps many requests in flight, never more than REQUESTS_IN_FLIGHT', async () => {
+    const runs: Tree = {};
+    for (let r = 0; r < 20; r++) {
+      const run: Tree = {};
+      for (let c = 0; c < 30; c++) run[`checkpoint-${c}`] = { 'trainer_state.json': '{}', 'optimizer.pt': 'o' };
+      runs[`run_${r}`] = run;
+    }
+    const { roots, stats } = makeTree({ outputs: runs });
+    const r = await walkFolders(roots);
+    expect(r.files).toHaveLength(20 * 30 * 2);
+    expect(stats.maxInFlight).toBeLessThanOrEqual(REQUESTS_IN_FLIGHT);
+    expect(stats.maxInFlight).toBeGreaterThan(REQUESTS_IN_FLIGHT / 2);
+  });
+
+  it('reports a file and a folder it cannot open, with why, and lists the rest', async () => {
+    const { roots } = makeTree(
+      { run: { gone: { 'training_state.pth': 's' }, 'removed.pth': 'r', locked: { 'a.pt': 'a' }, 'ok.pt': 'k' } },
+      { 'run/removed.pth': domError('NotFoundError', 'A requested file or directory could not be found'), 'run/locked': domError('NotReadableError', 'permission denied') },
+    );
+    const r = await walkFolders(roots);
+    expect(r.files.map((f) => f.path)).toEqual(['run/gone/training_state.pth', 'run/ok.pt']);
+    expect(r.problems).toEqual([
+      { path: 'run/locked', message: 'the folder could not be listed: the browser may not read it (permissions, or it changed after it was dropped): permission denied' },
+      { path: 'run/removed.pth', message: 'it was moved or deleted after it was dropped' },
+    ]);
+  });
+
+  it('stops making requests when stopped, and says so', async () => {
+    const big: Tree = {};
+    for (let i = 0; i < 2000; i++) big[`f${i}.pt`] = 'x';
+    const { roots, stats } = makeTree({ big });
+    const stop = new AbortController();
+    const r = await walkFolders(roots, (n) => n >= 300 && stop.abort(), stop.signal);
+    expect(r.stopped).toBe(true);
+    expect(r.files.length).toBeGreaterThanOrEqual(300);
+    expect(r.files.length).toBeLessThan(300 + REQUESTS_IN_FLIGHT + 1);
+    // the folder listing and the requests already in flight when Stop came; none after
+    expect(stats.requests).toBeLessThanOrEqual(1 + 300 + REQUESTS_IN_FLIGHT);
+  });
+});
+
+describe('describeOpenError', () => {
+  it('says what happened for the browser errors a drop meets', () => {
+    expect(describeOpenError(domError('NotFoundError', 'x'))).toBe('it was moved or deleted after it was dropped');
+    expect(describeOpenError(domError('SecurityError', ''))).toBe('the browser may not read it (permissions, or it changed after it was dropped)');
+    expect(describeOpenError(domError('EncodingError', 'bad path'))).toBe('bad path');
+    expect(describeOpenError('odd')).toBe('odd');
+  });
+});
