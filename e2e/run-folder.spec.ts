@@ -61,6 +61,13 @@ async function checkRun(page: Page, dir: string, give: (page: Page, dir: string)
 
 test('own run folder: table, chart and findings', async ({ page }) => {
   await checkRun(page, join(OWN_FIXTURES, 'enstack_run'));
+  // the chart is drawn once it comes into view: one line per ticked series
+  const chart = page.getByTestId('history-chart');
+  await chart.locator('.chart-box').scrollIntoViewIfNeeded();
+  const ticked = await chart.locator('input[type=checkbox]:checked').count();
+  expect(ticked).toBeGreaterThan(0);
+  await expect(chart.locator('path.recharts-line-curve')).toHaveCount(ticked);
+  await expect(chart.getByTestId('chart-placeholder')).toHaveCount(0);
 });
 
 test('own run folder dragged onto the page (not chosen): the same table, chart and findings', async ({ page }) => {

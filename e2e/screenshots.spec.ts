@@ -27,6 +27,10 @@ test('a whole run folder: findings, chart, table, detail view', async ({ page })
   await expect(page.getByTestId('checkpoint-table').locator('td[data-col="status"]', { hasText: 'reading' })).toHaveCount(0);
   await expect(page.getByTestId('finding').first()).toBeVisible();
   await expect(page.getByTestId('series-toggle').first()).toBeVisible();
+  // the chart is drawn when it comes into view, as when a person scrolls down to it
+  await page.getByTestId('history-chart').locator('.chart-box').scrollIntoViewIfNeeded();
+  await expect(page.getByTestId('history-chart').locator('path.recharts-line-curve').first()).toBeVisible();
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(DIR, 'run-folder.png'), fullPage: true });
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: join(DIR, 'run-folder-dark.png'), fullPage: false });

@@ -5,6 +5,7 @@
  * a dozen toggles, not 2,700); hovering shows exact values; the chart downloads as SVG or PNG.
  */
 import { useMemo, useRef, useState } from 'react';
+import { useNearViewport } from './useNearViewport';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Series } from '../core/history/series';
 import { useCheckpoints } from '../store/checkpointStore';
@@ -137,6 +138,7 @@ export function HistoryChart() {
   const [runToAdd, setRunToAdd] = useState('');
   const box = useRef<HTMLDivElement>(null);
   const runPicker = useRef<HTMLSelectElement>(null);
+  const [drawn, drawNow] = useNearViewport(box, series.length > 0);
   if (series.length === 0) return null;
   // many runs: only the series of the runs drawn are listed and plotted; the others are summarised
   // the user's choice, while one of its runs is still loaded; else the default
@@ -166,6 +168,12 @@ export function HistoryChart() {
   const ticks = epochTicks(Math.min(...xs), Math.max(...xs));
   const colorOf = new Map(inChart.map((s, i) => [s.id, COLORS[i % COLORS.length]]));
   const download = async (kind: 'svg' | 'png'): Promise<void> => {
+    if (!box.current?.querySelector('svg.recharts-surface')) {
+      // not drawn yet (out of view): draw it, then take the drawing two frames later
+      drawNow();
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    }
+    if (!box.current?.querySelector('svg.recharts-surface')) return;
     const legend = inChart.flatMap((s) => (isVisible(s.id, s.visible) ? [{ name: s.name, color: colorOf.get(s.id) as string }] : []));
     const text = svgOf(box.current, legend);
     if (!text) return;
@@ -234,6 +242,7 @@ export function HistoryChart() {
       {notDrawn > 0 ? <p className="muted small" data-testid="series-not-drawn">{notDrawn} more series not drawn at first (at most {MAX_DRAWN} lines): tick them above to plot them.</p> : null}
       {shown.length === 0 ? <p className="muted small">Every series is switched off: tick one above to plot it.</p> : null}
       <div ref={box} className="chart-box">
+        {drawn ? (
         <ResponsiveContainer width="100%" height={320}>
           <LineChart margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
@@ -261,6 +270,12 @@ export function HistoryChart() {
             )}
           </LineChart>
         </ResponsiveContainer>
+        ) : (
+          // drawn when it comes near the view: the same height, so nothing below moves then
+          <div className="chart-placeholder muted small" style={{ height: 320 }} data-testid="chart-placeholder">
+            The chart is drawn when it scrolls into view.
+          </div>
+        )}
       </div>
     </section>
   );
