@@ -7,6 +7,7 @@ import type { CrcReport } from '../core/zip/verifyCrcs';
 import type { CheckpointSummary } from '../core/conventions/summary';
 import type { CheckpointDiff } from '../core/diff/types';
 import type { HealthReport } from '../core/health/types';
+import { yieldToPage } from './yieldToPage';
 import { FILES_PER_MESSAGE, type BatchMessage, type DroppedBlob, type RepairOutcome, type WorkerRequest, type WorkerResponse } from './protocol';
 
 type Pending = { resolve: (v: never) => void; reject: (e: Error) => void };
@@ -24,25 +25,6 @@ export interface TensorJob<R> {
   readonly result: Promise<R>;
   /** Stop reading; `result` resolves with what was read (marked incomplete). */
   stop(): void;
-}
-
-/**
- * Let the page handle input and render, then continue: `scheduler.yield()` where the browser has
- * it, else a message on a MessageChannel. Not `setTimeout(0)`: browsers hold a chain of nested
- * timeouts to 4 ms each, which for the 200 parts of a 6,800-file drop is almost a second of
- * waiting before the worker may start.
- */
-function yieldToPage(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (scheduler?.yield) return scheduler.yield();
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(undefined);
-  });
 }
 
 /** Milliseconds between a restart and giving the new worker the files already loaded. */
