@@ -24,6 +24,8 @@ type HandleItem = DataTransferItem & { getAsFileSystemHandle?: () => Promise<Fil
  */
 export async function filesFromDrop(dt: DataTransfer, onFound?: (files: number) => void, signal?: AbortSignal): Promise<Collected> {
   const items = [...dt.items].filter((i) => i.kind === 'file') as HandleItem[];
+  // taken now: after the first await the DataTransfer is empty
+  const plain = filesFromInput(dt.files);
   let roots: (FolderNode | null)[] | undefined;
   if (items.length > 0 && items.every((i) => typeof i.getAsFileSystemHandle === 'function')) {
     const pending = items.map((i) => (i.getAsFileSystemHandle as () => Promise<FileSystemHandle | null>).call(i));
@@ -35,5 +37,5 @@ export async function filesFromDrop(dt: DataTransfer, onFound?: (files: number) 
     roots = items.map((i) => (typeof i.webkitGetAsEntry === 'function' ? i.webkitGetAsEntry() : null)).map((e) => (e ? entryNode(e) : null));
   }
   if (roots.length > 0 && roots.every((r) => r !== null)) return walkFolders(roots as FolderNode[], onFound, signal);
-  return { files: filesFromInput(dt.files), problems: [], stopped: false };
+  return { files: plain, problems: [], stopped: false };
 }
