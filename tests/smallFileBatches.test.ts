@@ -94,6 +94,19 @@ describe('small files of several checkpoints in one read', () => {
   });
 });
 
+test('a file that changed after it was chosen says so (NotReadableError), and the rest is read', async () => {
+  const changed = 'enstack_0/best_model/training_state.pth';
+  const access: FileAccess<Blob> = {
+    ...wrapSources(blobAccess, (s) => (s.name !== changed ? s : { name: s.name, size: s.size, read: () => Promise.reject(new DOMException('The requested file could not be read, typically due to permission problems that have occurred after a reference to a file was acquired.', 'NotReadableError')) })),
+    readWholeMany: (blobs) => Promise.reject(new Error(`joined read of ${blobs.length} files failed`)),
+  };
+  const r = await runPipeline(drop(), access);
+  const hit = r.summaries.find((s) => s.path === 'enstack_0/best_model');
+  expect(hit?.problems.map((p) => [p.file, p.message])).toEqual([[changed, expect.stringContaining('it changed, moved or lost its read permission after it was chosen')]]);
+  expect(hit?.safety?.mayRunCode).toBe(true);
+  expect(r.summaries.find((s) => s.path === 'enstack_0/last_checkpoint')?.problems).toEqual([]);
+});
+
 test('a torch file that cannot be read at all (removed after the drop) is never called safe: its imports are unknown', async () => {
   const gone = 'hf_2/checkpoint-300/training_args.bin';
   const access: FileAccess<Blob> = {
@@ -104,6 +117,8 @@ test('a torch file that cannot be read at all (removed after the drop) is never 
   const r = await runPipeline(drop(), access);
   const hit = r.summaries.find((s) => s.path === 'hf_2/checkpoint-300');
   expect(hit?.problems.map((p) => p.file)).toEqual([gone]);
+  // the browser's DOMException in words, not its text
+  expect(hit?.problems[0].message).toContain('it was removed after it was chosen');
   expect(hit?.safety?.verdict).toBe('unknown');
   expect(hit?.safety?.mayRunCode).toBe(true);
   const clean = r.summaries.find((s) => s.path === 'hf_2/checkpoint-200');

@@ -306,7 +306,18 @@ export function problemOf(file: string, e: unknown, context?: string): FileProbl
   if (e instanceof CheckpointFormatError) {
     return { file, code: e.code, message: prefix + e.message, offset: e.offset, member: e.member };
   }
-  const msg = e instanceof Error ? e.message : String(e);
-  return { file, code: 'internal', message: `${prefix}could not be read: ${msg}` };
+  return { file, code: 'internal', message: `${prefix}could not be read: ${readFailure(e)}` };
+}
+
+/**
+ * Why a read failed, in words: a browser read of a dropped File rejects with a DOMException named
+ * NotReadableError when the file changed, moved or lost its permission after it was chosen
+ * (File API, "snapshot state"), and NotFoundError when it was removed; other errors keep their message.
+ */
+function readFailure(e: unknown): string {
+  const name = typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '';
+  if (name === 'NotReadableError') return 'it changed, moved or lost its read permission after it was chosen: choose or drop it again';
+  if (name === 'NotFoundError') return 'it was removed after it was chosen';
+  return e instanceof Error ? e.message : String(e);
 }
 
