@@ -43,7 +43,7 @@ export function RepairPanel({ s }: { s: CheckpointSummary }) {
   const run = (): void => {
     if (!parsed.ok) return;
     setPhase({ kind: 'working' });
-    requestRepair(path, parsed.value).then(
+    requestRepair(path, parsed.value, s.repair.read).then(
       (outcome) => setPhase({ kind: 'done', outcome }),
       (e: unknown) => setPhase({ kind: 'error', message: (e as Error).message }),
     );

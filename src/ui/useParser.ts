@@ -71,7 +71,7 @@ export function parserClient(): ParserClient {
   return getClient();
 }
 
-/** Ask the worker to mark `epoch` complete in the training state at `path`. */
-export function requestRepair(path: string, epoch: number): Promise<RepairOutcome> {
-  return getClient().repair(path, epoch);
+/** Ask the worker to mark `epoch` complete in the training state at `path` (which held `read` when analysed). */
+export function requestRepair(path: string, epoch: number, read?: { epoch: number; step: number }): Promise<RepairOutcome> {
+  return getClient().repair(path, epoch, read);
 }

@@ -116,9 +116,12 @@ export class ParserClient {
     this.send({ type: 'cancel', batch });
   }
 
-  /** Mark `epoch` complete in the dropped file at `path`; resolves with a verified repair. */
-  repair(path: string, epoch: number): Promise<RepairOutcome> {
-    return this.call({ type: 'repair', path, epoch });
+  /**
+   * Mark `epoch` complete in the dropped file at `path`; resolves with a verified repair.
+   * @param read the file's epoch and step when it was analysed: refused if it no longer holds them
+   */
+  repair(path: string, epoch: number, read?: { epoch: number; step: number }): Promise<RepairOutcome> {
+    return this.call({ type: 'repair', path, epoch, read });
   }
 
   /** A page of children of a node of a torch file's value tree. */

@@ -55,7 +55,7 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
       post({ type: 'repair-failed', request: msg.request, message: `${msg.path} is no longer loaded: drop it again.` });
       return;
     }
-    repairFile(msg.path, file, msg.epoch).then(
+    repairFile(msg.path, file, msg.epoch, msg.read).then(
       (outcome) => post({ type: 'repaired', request: msg.request, outcome }),
       (e: unknown) => post({ type: 'repair-failed', request: msg.request, message: describeError(e) }),
     );

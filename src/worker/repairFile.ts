@@ -20,12 +20,18 @@ export function segmentsBlob(file: Blob, segments: readonly Segment[]): Blob {
 
 /**
  * Mark `epoch` complete in `file` (dropped at `path`).
+ * @param read the file's top-level epoch and step when it was analysed (what the page showed): a
+ *   file that holds others now (replaced on disk since, keeping its size and time) is not repaired
  * @throws Error with a user-facing message when the file cannot be repaired or verification fails
  */
-export async function repairFile(path: string, file: Blob, epoch: number): Promise<RepairOutcome> {
+export async function repairFile(path: string, file: Blob, epoch: number, read?: { epoch: number; step: number }): Promise<RepairOutcome> {
   const src = blobSource(file, path);
   const torch = await loadTorchFile(src);
   const plan = await planMarkEpochComplete(src, torch, epoch);
+  const now = Object.fromEntries(plan.changes.map((c) => [c.field, c.before]));
+  if (read && (now.epoch !== read.epoch || now.step !== read.step)) {
+    throw new CheckpointFormatError('not-a-checkpoint', path, `not repaired: the file changed since it was read (it now holds epoch ${now.epoch}, step ${now.step}; the page shows epoch ${read.epoch}, step ${read.step}). Drop it again to see what it holds now.`);
+  }
   const verdict = await verifyRepair(src, torch, plan);
   if (!verdict.ok) {
     throw new CheckpointFormatError('bad-zip', path, `the repaired file did not pass verification, so it is not offered: ${verdict.problems.join('; ')}`);

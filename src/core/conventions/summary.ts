@@ -221,7 +221,14 @@ export interface CheckpointSummary {
    * Whether EnStack's "mark epoch complete" applies (and why not when it does not), plus the repairs
    * the convention offers (`repair/offers.ts`), refused ones included with their reason.
    */
-  readonly repair: { readonly eligible: boolean; readonly reason: string; readonly file?: string; readonly offers?: readonly RepairOffer[] };
+  readonly repair: {
+    readonly eligible: boolean;
+    readonly reason: string;
+    readonly file?: string;
+    /** The file's top-level `epoch` and `step` as read: the repair refuses a file that no longer holds them (it changed since). */
+    readonly read?: { readonly epoch: number; readonly step: number };
+    readonly offers?: readonly RepairOffer[];
+  };
 }
 
 /**

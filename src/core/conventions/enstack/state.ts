@@ -27,7 +27,15 @@ export interface EnstackState {
 
 /** True when the root value is a dict holding `epoch` and `step` at top level (repairable trainers). */
 export function hasEpochAndStep(root: PyValue): boolean {
-  return root.kind === 'dict' && intValue(dictGet(root, 'epoch')) !== undefined && intValue(dictGet(root, 'step')) !== undefined;
+  return epochAndStep(root) !== undefined;
+}
+
+/** The top-level int `epoch` and `step` of a state dict, as saved (no convention's reading applied), or undefined. */
+export function epochAndStep(root: PyValue): { readonly epoch: number; readonly step: number } | undefined {
+  if (root.kind !== 'dict') return undefined;
+  const epoch = intValue(dictGet(root, 'epoch'));
+  const step = intValue(dictGet(root, 'step'));
+  return epoch !== undefined && step !== undefined ? { epoch, step } : undefined;
 }
 
 function intValue(v: PyValue | undefined): number | undefined {

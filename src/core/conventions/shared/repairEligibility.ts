@@ -4,7 +4,7 @@
  */
 import type { AnalysisContext } from '../../analyze/context';
 import type { TorchFile } from '../../torch/torchFile';
-import { hasEpochAndStep } from '../enstack/state';
+import { epochAndStep } from '../enstack/state';
 import type { CheckpointSummary } from '../summary';
 
 /** A repair that does not apply, with the reason shown to the user. */
@@ -26,6 +26,7 @@ export function epochStepRepairOf(ctx: AnalysisContext, state: TorchFile, path: 
   }
   if (state.format === 'pickle') return notRepairable('this is a plain pickle, not a torch.save file; ckptview repairs torch.save files only');
   if (state.integrity.length) return notRepairable('the file failed an integrity check (see the problems above), and a repair would hide the damage');
-  if (hasEpochAndStep(state.value)) return { eligible: true, reason: 'epoch and step are saved at the top level of the state dict', file: path };
+  const read = epochAndStep(state.value);
+  if (read) return { eligible: true, reason: 'epoch and step are saved at the top level of the state dict', file: path, read };
   return notRepairable('this file has no top-level epoch and step to repair');
 }
