@@ -179,7 +179,10 @@ export function CheckpointTable() {
   const firstShown = virtual ? (virtualizer.getVirtualItems()[0]?.start ?? 0) : 0;
   const afterShown = virtual ? virtualizer.getTotalSize() - (virtualizer.getVirtualItems().at(-1)?.end ?? 0) : 0;
   // the one row in the Tab order: the last focused one while it is listed, else the selected one, else the first
-  const tabStop = focusId !== undefined && rows.some((r) => r.id === focusId) ? focusId : selectedId !== undefined && rows.some((r) => r.id === selectedId) ? selectedId : rows[0]?.id;
+  const wanted = focusId !== undefined && rows.some((r) => r.id === focusId) ? focusId : selectedId !== undefined && rows.some((r) => r.id === selectedId) ? selectedId : rows[0]?.id;
+  // a virtual table renders only the rows in view: when that row is scrolled away, the first row
+  // rendered is the Tab stop, so Tab never skips the table
+  const tabStop = shown.some((i) => rows[i]?.id === wanted) ? wanted : rows[shown[0]]?.id;
   /** Move the focus to row `i` (scrolled into the rendered window first when the table is virtual). */
   const focusRow = (i: number): void => {
     const target = rows[Math.max(0, Math.min(rows.length - 1, i))];
