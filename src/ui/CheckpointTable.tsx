@@ -96,7 +96,7 @@ const COLUMNS = [
   col.accessor('step', { header: 'Step', cell: (c) => int(c.getValue()), ...num }),
   col.accessor('totalBatches', { header: 'Batches/epoch', cell: (c) => int(c.getValue()), ...num }),
   col.accessor('progress', { header: 'Progress', cell: (c) => percent(c.getValue()), ...num }),
-  col.accessor('status', { header: 'Status', cell: (c) => <span className={`badge status-${c.getValue()}`}>{c.getValue()}</span> }),
+  col.accessor('status', { header: 'Status', cell: (c) => <span className={`badge status-${c.getValue().replace(' ', '-')}`}>{c.getValue()}</span> }),
   col.accessor('bestF1', { header: 'Best F1', cell: (c) => metric4(c.getValue()), ...num }),
   col.accessor('bestAcc', { header: 'Best acc.', cell: (c) => metric4(c.getValue()), ...num }),
   col.accessor('globalStep', { header: 'Global step', cell: (c) => int(c.getValue()), ...num }),
