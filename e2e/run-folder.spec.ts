@@ -4,7 +4,7 @@
  * points, and the findings name the lost end-of-epoch save and the interrupted-save leftovers.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chooseFolder, dropPaths, OWN_FIXTURES, SHARED_FIXTURES } from './helpers';
@@ -136,6 +136,27 @@ test('two folders and a file dragged together: one row each, read as when chosen
     expect(text.length).toBeGreaterThan(id.length);
     await expect(table.locator(`tr[data-row="${id}"]`)).toHaveText(text);
   }
+});
+
+test('a dropped link to a file is read; what cannot be opened is listed, kept across drops until dismissed', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ckptview-links-'));
+  symlinkSync(join(OWN_FIXTURES, 'generic_plain', 'epoch_in_name', 'epoch_5.pth'), join(dir, 'to_file.pth'));
+  symlinkSync(join(dir, 'nowhere', 'gone.pth'), join(dir, 'dangling.pth'));
+  await page.goto('./');
+  await dropPaths(page, [join(dir, 'to_file.pth'), join(dir, 'dangling.pth'), join(OWN_FIXTURES, 'enstack', 'best_model')]);
+  const table = page.getByTestId('checkpoint-table');
+  await expect(page.locator('#table-title')).toContainText('(2 of 2)');
+  // the link's target, read through the plain File the drop carries (Chromium's handle and entry refuse links)
+  await expect(table.locator('tr[data-row="to_file.pth"] td[data-col="status"]')).not.toHaveText(/unreadable|reading/);
+  const problems = page.getByTestId('open-problems');
+  await expect(problems).toContainText('dangling.pth');
+  await expect(problems).toContainText('symbolic link');
+  // a later drop adds its rows and leaves the list; Dismiss removes it
+  await dropPaths(page, [join(OWN_FIXTURES, 'enstack', 'last_checkpoint')]);
+  await expect(page.locator('#table-title')).toContainText('(3 of 3)');
+  await expect(problems).toContainText('dangling.pth');
+  await problems.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(problems).toHaveCount(0);
 });
 
 test('more drops add to the set; a checkpoint can be removed; clear all', async ({ page }) => {

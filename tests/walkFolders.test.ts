@@ -70,7 +70,21 @@ describe('walkFolders', () => {
     expect(r.files.map((f) => f.path)).toEqual(['run/gone/training_state.pth', 'run/ok.pt']);
     expect(r.problems).toEqual([
       { path: 'run/locked', message: 'the folder could not be listed: the browser may not read it (permissions, or it changed after it was dropped): permission denied' },
-      { path: 'run/removed.pth', message: 'it was moved or deleted after it was dropped' },
+      { path: 'run/removed.pth', message: 'it was moved or deleted after it was dropped, or it is a symbolic link the browser does not follow' },
+    ]);
+  });
+
+  it('files of one folder failing the same way are one problem of the folder', async () => {
+    const gone = domError('NotFoundError');
+    const { roots } = makeTree(
+      { run: { run2: { 'config.json': '{}', 'training_state.pth': 's', 'model.safetensors': 'm' }, 'a.pt': 'a', 'b.pt': 'b' } },
+      { 'run/run2/config.json': gone, 'run/run2/training_state.pth': gone, 'run/run2/model.safetensors': gone, 'run/b.pt': gone },
+    );
+    const r = await walkFolders(roots);
+    expect(r.files.map((f) => f.path)).toEqual(['run/a.pt']);
+    expect(r.problems).toEqual([
+      { path: 'run/b.pt', message: describeOpenError(gone) },
+      { path: 'run/run2/', message: `3 files in it: ${describeOpenError(gone)}` },
     ]);
   });
 
@@ -114,7 +128,7 @@ describe('walkFolders', () => {
 
 describe('describeOpenError', () => {
   it('says what happened for the browser errors a drop meets', () => {
-    expect(describeOpenError(domError('NotFoundError', 'x'))).toBe('it was moved or deleted after it was dropped');
+    expect(describeOpenError(domError('NotFoundError', 'x'))).toBe('it was moved or deleted after it was dropped, or it is a symbolic link the browser does not follow');
     expect(describeOpenError(domError('SecurityError', ''))).toBe('the browser may not read it (permissions, or it changed after it was dropped)');
     expect(describeOpenError(domError('EncodingError', 'bad path'))).toBe('bad path');
     expect(describeOpenError('odd')).toBe('odd');

@@ -53,9 +53,11 @@ export interface CheckpointState {
   /** Files found so far while dropped folders are being listed (before the worker gets them); undefined when none is. */
   readonly listing: number | undefined;
   setListing(files: number | undefined): void;
-  /** Entries of the last drop that could not be opened, with why. */
+  /** Entries of drops that could not be opened, with why: kept until dismissed or "Clear all". */
   readonly openProblems: readonly OpenProblem[];
-  setOpenProblems(problems: readonly OpenProblem[]): void;
+  /** Add a drop's problems (an entry already listed is replaced by its newer problem). */
+  addOpenProblems(problems: readonly OpenProblem[]): void;
+  dismissOpenProblems(): void;
   addFiles(files: DroppedBlob[], batch: number): void;
   /** Apply a burst of worker messages as one update (one render for many checkpoints). */
   receiveMany(ms: BatchMessage[]): void;
@@ -182,7 +184,9 @@ export const useCheckpoints = bindStore(
     listing: undefined,
     setListing: (listing) => set({ listing }),
     openProblems: [],
-    setOpenProblems: (openProblems) => set({ openProblems }),
+    addOpenProblems: (problems) =>
+      set((s) => (problems.length === 0 ? {} : { openProblems: [...s.openProblems.filter((p) => !problems.some((n) => n.path === p.path)), ...problems] })),
+    dismissOpenProblems: () => set({ openProblems: [] }),
     addFiles: (files, batch) =>
       set((s) => {
         const next = new Map(s.files);

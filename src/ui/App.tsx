@@ -71,14 +71,14 @@ export function App() {
         {listing !== undefined ? (
           <p className="busy" role="status" data-testid="busy">
             Opening what was dropped… {listing.toLocaleString('en-US')} files found{' '}
-            <button type="button" className="subtle" onClick={stopOpening}>Stop</button>
+            <button type="button" className="subtle" onClick={stopOpening} aria-label="Stop opening what was dropped">Stop</button>
           </p>
         ) : null}
-        {listing === undefined && busy && (count === 0 || opening) ? <p className="busy" role="status" data-testid="busy">Opening what was dropped… <button type="button" className="subtle" onClick={stopReading}>Stop</button></p> : null}
+        {listing === undefined && busy && (count === 0 || opening) ? <p className="busy" role="status" data-testid="busy">Opening what was dropped… <button type="button" className="subtle" onClick={stopReading} aria-label="Stop reading">Stop</button></p> : null}
         {busy && count > 0 && !opening ? (
           <p className="busy" role="status" data-testid="busy">
             Reading checkpoints… {done} of {count} done <progress max={Math.max(count, 1)} value={done} aria-label="Checkpoints read" />{' '}
-            <button type="button" className="subtle" onClick={stopReading} data-testid="stop-reading">Stop</button>
+            <button type="button" className="subtle" onClick={stopReading} data-testid="stop-reading" aria-label="Stop reading">Stop</button>
           </p>
         ) : null}
         {notice ? <p className="problem" role="alert">{notice}</p> : null}

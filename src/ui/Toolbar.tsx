@@ -4,6 +4,7 @@ import { useCheckpoints } from '../store/checkpointStore';
 import { filesFromInput } from './collectFiles';
 import { loadSample } from './sample';
 import { submitFiles } from './useParser';
+import { cancelOpening } from './openDrop';
 import { LiveFolderControls } from './LiveFolderControls';
 
 export function Toolbar() {
@@ -51,7 +52,16 @@ export function Toolbar() {
         Try a sample
       </button>
       {hasAny ? (
-        <button type="button" className="subtle" onClick={clear}>Clear all</button>
+        <button
+          type="button"
+          className="subtle"
+          onClick={() => {
+            cancelOpening();
+            clear();
+          }}
+        >
+          Clear all
+        </button>
       ) : null}
       {sampleError ? <span role="alert" className="problem">{sampleError}</span> : null}
       <LiveFolderControls />

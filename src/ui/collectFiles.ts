@@ -36,6 +36,21 @@ export async function filesFromDrop(dt: DataTransfer, onFound?: (files: number) 
   } else {
     roots = items.map((i) => (typeof i.webkitGetAsEntry === 'function' ? i.webkitGetAsEntry() : null)).map((e) => (e ? entryNode(e) : null));
   }
-  if (roots.length > 0 && roots.every((r) => r !== null)) return walkFolders(roots as FolderNode[], onFound, signal);
-  return { files: plain, problems: [], stopped: false };
+  if (roots.length === 0 || roots.some((r) => r === null)) return { files: plain, problems: [], stopped: false };
+  const walked = await walkFolders(roots as FolderNode[], onFound, signal);
+  // a dropped file its handle or entry cannot open (in Chromium, a symbolic link to a file) is
+  // read as the plain File the drop carries for it
+  const rescued = new Map<string, DroppedBlob>();
+  for (const p of walked.problems) {
+    const root = (roots as FolderNode[]).find((r) => r.name === p.path && r.kind === 'file');
+    const file = root && plain.find((d) => d.path === p.path);
+    // only when it reads (a link to nothing is a 0-byte File here: still a problem)
+    if (file && file.file.size > 0 && (await file.file.slice(0, 1).arrayBuffer().then((b) => b.byteLength === 1, () => false))) rescued.set(p.path, file);
+  }
+  if (rescued.size === 0) return walked;
+  return {
+    files: [...walked.files, ...rescued.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    problems: walked.problems.filter((p) => !rescued.has(p.path)),
+    stopped: walked.stopped,
+  };
 }

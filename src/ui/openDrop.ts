@@ -13,6 +13,8 @@ const COUNT_EVERY_MS = 250;
 
 /** Walks in progress, with the files each has found so far. */
 const walks = new Map<AbortController, number>();
+/** Walks ended by "Clear all": they end without a word. */
+const cancelled = new Set<AbortController>();
 
 function showCount(): void {
   useCheckpoints.getState().setListing(walks.size ? [...walks.values()].reduce((a, b) => a + b, 0) : undefined);
@@ -40,19 +42,29 @@ export function openDrop(dt: DataTransfer): void {
   filesFromDrop(dt, onFound, walk.signal).then(
     ({ files, problems, stopped }) => {
       finish();
-      st.setOpenProblems(problems);
-      if (stopped) st.setNotice(`Stopped while opening what was dropped (${files.length} files found): nothing was read. Drop it again to read it.`);
+      if (cancelled.delete(walk)) return;
+      st.addOpenProblems(problems);
+      if (stopped) st.setNotice(`Stopped while opening what was dropped (${files.length.toLocaleString('en-US')} files found): nothing was read. Drop it again to read it.`);
       else if (files.length === 0 && problems.length === 0) st.setNotice('The drop held no files: drop a checkpoint folder, or .pth / .pt / .bin / .ckpt / .safetensors files.');
       else submitFiles(files);
     },
     (err: unknown) => {
       finish();
+      if (cancelled.delete(walk)) return;
       st.setNotice(`What was dropped could not be opened: ${describeOpenError(err)}`);
     },
   );
 }
 
-/** Stop listing dropped folders: nothing found so far is read. */
+/** Stop listing dropped folders: nothing found so far is read (the page says so). */
 export function stopOpening(): void {
   for (const walk of walks.keys()) walk.abort();
+}
+
+/** End every listing without a word ("Clear all"): nothing found is read or reported. */
+export function cancelOpening(): void {
+  for (const walk of walks.keys()) {
+    cancelled.add(walk);
+    walk.abort();
+  }
 }

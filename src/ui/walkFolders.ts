@@ -74,7 +74,7 @@ export function describeOpenError(err: unknown): string {
   const named = typeof err === 'object' && err !== null && 'name' in err ? (err as { name: string; message?: string }) : undefined;
   const name = named?.name ?? '';
   const detail = named ? (named.message ?? '') : String(err);
-  if (name === 'NotFoundError') return 'it was moved or deleted after it was dropped';
+  if (name === 'NotFoundError') return 'it was moved or deleted after it was dropped, or it is a symbolic link the browser does not follow';
   if (name === 'NotReadableError' || name === 'NotAllowedError' || name === 'SecurityError') return `the browser may not read it (permissions, or it changed after it was dropped)${detail ? `: ${detail}` : ''}`;
   return detail || 'the browser could not open it';
 }
@@ -112,8 +112,28 @@ export async function walkFolders(roots: readonly FolderNode[], onFound?: (files
     await Promise.all(children.map((c) => visit(c, `${path}/${c.name}`)));
   };
   await Promise.all(roots.map((r) => visit(r, r.name)));
-  const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  return { files: files.sort(byPath), problems: problems.sort(byPath), stopped: signal?.aborted ?? false };
+  return { files: files.sort(byPath), problems: byFolder(problems).sort(byPath), stopped: signal?.aborted ?? false };
+}
+
+function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/**
+ * Problems of several files of one folder with the same cause, as one problem of the folder
+ * (a folder removed while it was listed is one line, not one per file it held).
+ */
+export function byFolder(problems: readonly OpenProblem[]): OpenProblem[] {
+  const groups = new Map<string, OpenProblem[]>();
+  for (const p of problems) {
+    const cut = p.path.lastIndexOf('/');
+    const key = `${cut < 0 ? '' : p.path.slice(0, cut)}\u0000${p.message}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  return [...groups.entries()].flatMap(([key, ps]) => {
+    const folder = key.slice(0, key.indexOf('\u0000'));
+    return ps.length < 2 || !folder ? ps : [{ path: `${folder}/`, message: `${ps.length} files in it: ${ps[0].message}` }];
+  });
 }
 
 /** A File System Access handle (`getAsFileSystemHandle()`, `showDirectoryPicker()`) as a {@link FolderNode}. */
