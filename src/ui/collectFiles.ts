@@ -26,7 +26,7 @@ export async function filesFromDrop(dt: DataTransfer, onFound?: (files: number) 
   const items = [...dt.items].filter((i) => i.kind === 'file') as HandleItem[];
   // taken now: after the first await the DataTransfer is empty
   const plain = filesFromInput(dt.files);
-  let roots: (FolderNode | null)[] | undefined;
+  let roots: (FolderNode | null)[];
   if (items.length > 0 && items.every((i) => typeof i.getAsFileSystemHandle === 'function')) {
     const pending = items.map((i) => (i.getAsFileSystemHandle as () => Promise<FileSystemHandle | null>).call(i));
     const entries = items.map((i) => (typeof i.webkitGetAsEntry === 'function' ? i.webkitGetAsEntry() : null));

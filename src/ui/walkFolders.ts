@@ -128,7 +128,9 @@ export function byFolder(problems: readonly OpenProblem[]): OpenProblem[] {
   for (const p of problems) {
     const cut = p.path.lastIndexOf('/');
     const key = `${cut < 0 ? '' : p.path.slice(0, cut)}\u0000${p.message}`;
-    groups.set(key, [...(groups.get(key) ?? []), p]);
+    const group = groups.get(key);
+    if (group) group.push(p);
+    else groups.set(key, [p]);
   }
   return [...groups.entries()].flatMap(([key, ps]) => {
     const folder = key.slice(0, key.indexOf('\u0000'));
