@@ -4,7 +4,7 @@
  * Access handles where the browser has them (Chromium), else through `webkitGetAsEntry` entries.
  */
 import type { DroppedBlob } from '../worker/protocol';
-import { entryNode, handleNode, walkFolders, type Collected, type FolderNode } from './walkFolders';
+import { byPath, entryNode, handleNode, walkFolders, type Collected, type FolderNode } from './walkFolders';
 
 /** Files from an `<input type=file>` (with `webkitdirectory`, `webkitRelativePath` holds the folder path). */
 export function filesFromInput(list: FileList | null): DroppedBlob[] {
@@ -49,7 +49,7 @@ export async function filesFromDrop(dt: DataTransfer, onFound?: (files: number) 
   }
   if (rescued.size === 0) return walked;
   return {
-    files: [...walked.files, ...rescued.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    files: [...walked.files, ...rescued.values()].sort(byPath),
     problems: walked.problems.filter((p) => !rescued.has(p.path)),
     stopped: walked.stopped,
   };

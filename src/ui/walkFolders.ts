@@ -115,7 +115,8 @@ export async function walkFolders(roots: readonly FolderNode[], onFound?: (files
   return { files: files.sort(byPath), problems: byFolder(problems).sort(byPath), stopped: signal?.aborted ?? false };
 }
 
-function byPath(a: { path: string }, b: { path: string }): number {
+/** Order by `path`, in code-unit order (as `sort()` orders strings). */
+export function byPath(a: { readonly path: string }, b: { readonly path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
