@@ -94,13 +94,22 @@ describe('small files of several checkpoints in one read', () => {
   });
 });
 
-test('a file that changed after it was chosen says so (NotReadableError), and the rest is read', async () => {
-  const changed = 'enstack_0/best_model/training_state.pth';
-  const access: FileAccess<Blob> = {
-    ...wrapSources(blobAccess, (s) => (s.name !== changed ? s : { name: s.name, size: s.size, read: () => Promise.reject(new DOMException('The requested file could not be read, typically due to permission problems that have occurred after a reference to a file was acquired.', 'NotReadableError')) })),
+/**
+ * Blob access where every read of `path` rejects with `error` (as a browser read of a File that
+ * changed or went after it was chosen does); joined reads fail for the group holding it, so the
+ * file is read on its own.
+ */
+function failingAccess(path: string, error: DOMException): FileAccess<Blob> {
+  return {
+    ...wrapSources(blobAccess, (s) => (s.name !== path ? s : { name: s.name, size: s.size, read: () => Promise.reject(error) })),
     readWholeMany: (blobs) => Promise.reject(new Error(`joined read of ${blobs.length} files failed`)),
   };
-  const r = await runPipeline(drop(), access);
+}
+
+test('a file that changed after it was chosen says so (NotReadableError), and the rest is read', async () => {
+  const changed = 'enstack_0/best_model/training_state.pth';
+  const error = new DOMException('The requested file could not be read, typically due to permission problems that have occurred after a reference to a file was acquired.', 'NotReadableError');
+  const r = await runPipeline(drop(), failingAccess(changed, error));
   const hit = r.summaries.find((s) => s.path === 'enstack_0/best_model');
   expect(hit?.problems.map((p) => [p.file, p.message])).toEqual([[changed, expect.stringContaining('it changed, moved or lost its read permission after it was chosen')]]);
   expect(hit?.safety?.mayRunCode).toBe(true);
@@ -109,12 +118,7 @@ test('a file that changed after it was chosen says so (NotReadableError), and th
 
 test('a torch file that cannot be read at all (removed after the drop) is never called safe: its imports are unknown', async () => {
   const gone = 'hf_2/checkpoint-300/training_args.bin';
-  const access: FileAccess<Blob> = {
-    ...wrapSources(blobAccess, (s) => (s.name !== gone ? s : { name: s.name, size: s.size, read: () => Promise.reject(new DOMException('A requested file could not be found', 'NotFoundError')) })),
-    // joined reads fail for the group holding it, so the file is read on its own
-    readWholeMany: (blobs) => Promise.reject(new Error(`joined read of ${blobs.length} files failed`)),
-  };
-  const r = await runPipeline(drop(), access);
+  const r = await runPipeline(drop(), failingAccess(gone, new DOMException('A requested file could not be found', 'NotFoundError')));
   const hit = r.summaries.find((s) => s.path === 'hf_2/checkpoint-300');
   expect(hit?.problems.map((p) => p.file)).toEqual([gone]);
   // the browser's DOMException in words, not its text
