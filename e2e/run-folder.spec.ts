@@ -74,6 +74,14 @@ test('own run folder dragged onto the page (not chosen): the same table, chart a
   await checkRun(page, join(OWN_FIXTURES, 'enstack_run'), (p, dir) => dropPaths(p, [dir]));
 });
 
+test('own run folder dragged onto a page without File System Access handles (as Firefox and Safari): listed through entries, the same results', async ({ page }) => {
+  await page.addInitScript(() => {
+    delete (DataTransferItem.prototype as { getAsFileSystemHandle?: unknown }).getAsFileSystemHandle;
+  });
+  await checkRun(page, join(OWN_FIXTURES, 'enstack_run'), (p, dir) => dropPaths(p, [dir]));
+  expect(await page.evaluate(() => 'getAsFileSystemHandle' in DataTransferItem.prototype)).toBe(false);
+});
+
 test('shared run folder: table, chart and findings', async ({ page }) => {
   test.skip(!existsSync(join(SHARED_FIXTURES, 'enstack_run')), '../shared/fixtures is not present');
   await checkRun(page, join(SHARED_FIXTURES, 'enstack_run'));
