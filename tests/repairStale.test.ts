@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { blobAccess } from '../src/core/pipeline/blobAccess';
 import { runPipeline } from '../src/core/pipeline/runPipeline';
 import { repairFile } from '../src/worker/repairFile';
+import { describeError } from '../src/worker/describeError';
 import { OWN } from './support/fixtures';
 
 const blobOf = (dir: string): Blob => new Blob([readFileSync(join(OWN, 'enstack', dir, 'training_state.pth'))]);
@@ -40,5 +41,13 @@ describe('repair of a file that changed since it was read', () => {
     await expect(repairFile(path, blobOf('checkpoint_epoch3_step300'), 3, s.repair.read)).rejects.toThrow(
       `the file changed since it was read (it now holds epoch ${other.epoch}, step ${other.step}; the page shows epoch ${s.repair.read?.epoch}, step ${s.repair.read?.step})`,
     );
+  });
+
+  it('a file the browser can no longer read (changed size or time, or removed) is said in words', () => {
+    expect(describeError(new DOMException('The requested file could not be read, typically due to permission problems that have occurred after a reference to a file was acquired.', 'NotReadableError'))).toBe(
+      'it changed, moved or lost its read permission after it was chosen: choose or drop it again',
+    );
+    expect(describeError(new DOMException('A requested file or directory could not be found at the time an operation was processed.', 'NotFoundError'))).toBe('it was removed after it was chosen');
+    expect(describeError(new Error('other'))).toBe('other');
   });
 });

@@ -74,17 +74,24 @@ describe('walkFolders', () => {
     ]);
   });
 
-  it('files of one folder failing the same way are one problem of the folder', async () => {
+  it('a folder none of whose files opened is one problem, however deep its entries', async () => {
     const gone = domError('NotFoundError');
     const { roots } = makeTree(
-      { run: { run2: { 'config.json': '{}', 'training_state.pth': 's', 'model.safetensors': 'm' }, 'a.pt': 'a', 'b.pt': 'b' } },
-      { 'run/run2/config.json': gone, 'run/run2/training_state.pth': gone, 'run/run2/model.safetensors': gone, 'run/b.pt': gone },
+      {
+        run: {
+          run2: { best: { 'config.json': '{}', 'training_state.pth': 's' }, last: { 'training_state.pth': 's' }, logs: { 'events.out.tfevents.1': 'e' } },
+          run3: { last: { 'training_state.pth': 't' } },
+          'a.pt': 'a',
+          'b.pt': 'b',
+        },
+      },
+      { 'run/run2/best/config.json': gone, 'run/run2/best/training_state.pth': gone, 'run/run2/last/training_state.pth': gone, 'run/run2/logs': domError('NotReadableError', 'gone'), 'run/b.pt': gone },
     );
     const r = await walkFolders(roots);
-    expect(r.files.map((f) => f.path)).toEqual(['run/a.pt']);
+    expect(r.files.map((f) => f.path)).toEqual(['run/a.pt', 'run/run3/last/training_state.pth']);
     expect(r.problems).toEqual([
       { path: 'run/b.pt', message: describeOpenError(gone) },
-      { path: 'run/run2/', message: `3 files in it: ${describeOpenError(gone)}` },
+      { path: 'run/run2/', message: `4 entries in it, e.g. best/config.json: ${describeOpenError(gone)}` },
     ]);
   });
 

@@ -74,7 +74,7 @@ export function App() {
             <button type="button" className="subtle" onClick={stopOpening} aria-label="Stop opening what was dropped">Stop</button>
           </p>
         ) : null}
-        {listing === undefined && busy && (count === 0 || opening) ? <p className="busy" role="status" data-testid="busy">Opening what was dropped… <button type="button" className="subtle" onClick={stopReading} aria-label="Stop reading">Stop</button></p> : null}
+        {listing === undefined && busy && (count === 0 || opening) ? <p className="busy" role="status" data-testid="busy">Opening what was dropped… <button type="button" className="subtle" onClick={stopReading} aria-label="Stop opening what was dropped">Stop</button></p> : null}
         {busy && count > 0 && !opening ? (
           <p className="busy" role="status" data-testid="busy">
             Reading checkpoints… {done} of {count} done <progress max={Math.max(count, 1)} value={done} aria-label="Checkpoints read" />{' '}

@@ -181,8 +181,9 @@ export function CheckpointTable() {
   // the one row in the Tab order: the last focused one while it is listed, else the selected one, else the first
   const wanted = focusId !== undefined && rows.some((r) => r.id === focusId) ? focusId : selectedId !== undefined && rows.some((r) => r.id === selectedId) ? selectedId : rows[0]?.id;
   // a virtual table renders only the rows in view: when that row is scrolled away, the first row
-  // rendered is the Tab stop, so Tab never skips the table
-  const tabStop = shown.some((i) => rows[i]?.id === wanted) ? wanted : rows[shown[0]]?.id;
+  // in view is the Tab stop (not one rendered above the view), so Tab never skips the table
+  const inView = virtual ? virtualizer.getVirtualItems().find((v) => v.start >= (virtualizer.scrollOffset ?? 0))?.index : undefined;
+  const tabStop = shown.some((i) => rows[i]?.id === wanted) ? wanted : rows[inView ?? shown[0]]?.id;
   /** Move the focus to row `i` (scrolled into the rendered window first when the table is virtual). */
   const focusRow = (i: number): void => {
     const target = rows[Math.max(0, Math.min(rows.length - 1, i))];

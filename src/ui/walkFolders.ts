@@ -112,7 +112,7 @@ export async function walkFolders(roots: readonly FolderNode[], onFound?: (files
     await Promise.all(children.map((c) => visit(c, `${path}/${c.name}`)));
   };
   await Promise.all(roots.map((r) => visit(r, r.name)));
-  return { files: files.sort(byPath), problems: byFolder(problems).sort(byPath), stopped: signal?.aborted ?? false };
+  return { files: files.sort(byPath), problems: byFolder(problems, files.map((f) => f.path)).sort(byPath), stopped: signal?.aborted ?? false };
 }
 
 /** Order by `path`, in code-unit order (as `sort()` orders strings). */
@@ -121,21 +121,33 @@ export function byPath(a: { readonly path: string }, b: { readonly path: string 
 }
 
 /**
- * Problems of several files of one folder with the same cause, as one problem of the folder
- * (a folder removed while it was listed is one line, not one per file it held).
+ * Problems under a folder none of whose files could be opened, as one problem of the highest such
+ * folder (a run folder removed while it was listed is one line, not one per file and sub-folder it
+ * held); problems next to files that opened stay one per entry.
+ * @param found paths of the files that were opened
  */
-export function byFolder(problems: readonly OpenProblem[]): OpenProblem[] {
+export function byFolder(problems: readonly OpenProblem[], found: readonly string[] = []): OpenProblem[] {
+  // every folder that holds a file that opened
+  const occupied = new Set<string>();
+  for (const path of found) for (let cut = path.lastIndexOf('/'); cut > 0; cut = path.lastIndexOf('/', cut - 1)) occupied.add(path.slice(0, cut));
   const groups = new Map<string, OpenProblem[]>();
-  for (const p of problems) {
-    const cut = p.path.lastIndexOf('/');
-    const key = `${cut < 0 ? '' : p.path.slice(0, cut)}\u0000${p.message}`;
-    const group = groups.get(key);
+  for (const p of [...problems].sort(byPath)) {
+    // the highest folder above the problem that holds nothing that opened (the problem itself if none)
+    let top = p.path;
+    for (let cut = p.path.indexOf('/'); cut > 0; cut = p.path.indexOf('/', cut + 1)) {
+      if (!occupied.has(p.path.slice(0, cut))) {
+        top = p.path.slice(0, cut);
+        break;
+      }
+    }
+    const group = groups.get(top);
     if (group) group.push(p);
-    else groups.set(key, [p]);
+    else groups.set(top, [p]);
   }
-  return [...groups.entries()].flatMap(([key, ps]) => {
-    const folder = key.slice(0, key.indexOf('\u0000'));
-    return ps.length < 2 || !folder ? ps : [{ path: `${folder}/`, message: `${ps.length} files in it: ${ps[0].message}` }];
+  return [...groups.entries()].flatMap(([top, ps]) => {
+    if (ps.length < 2) return ps;
+    const same = ps.every((x) => x.message === ps[0].message);
+    return [{ path: `${top}/`, message: same ? `${ps.length} entries in it: ${ps[0].message}` : `${ps.length} entries in it, e.g. ${ps[0].path.slice(top.length + 1)}: ${ps[0].message}` }];
   });
 }
 

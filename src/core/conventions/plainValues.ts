@@ -314,7 +314,7 @@ export function problemOf(file: string, e: unknown, context?: string): FileProbl
  * NotReadableError when the file changed, moved or lost its permission after it was chosen
  * (File API, "snapshot state"), and NotFoundError when it was removed; other errors keep their message.
  */
-function readFailure(e: unknown): string {
+export function readFailure(e: unknown): string {
   const name = typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '';
   if (name === 'NotReadableError') return 'it changed, moved or lost its read permission after it was chosen: choose or drop it again';
   if (name === 'NotFoundError') return 'it was removed after it was chosen';
