@@ -7,6 +7,7 @@ import { useCheckpoints } from '../store/checkpointStore';
 import { ParserClient } from '../worker/client';
 import type { BatchMessage, DroppedBlob, RepairOutcome } from '../worker/protocol';
 import { dedupePaths } from './dedupePaths';
+import type { EpochAndStep } from '../core/conventions/summary';
 
 let client: ParserClient | undefined;
 /**
@@ -72,6 +73,6 @@ export function parserClient(): ParserClient {
 }
 
 /** Ask the worker to mark `epoch` complete in the training state at `path` (which held `read` when analysed). */
-export function requestRepair(path: string, epoch: number, read?: { epoch: number; step: number }): Promise<RepairOutcome> {
+export function requestRepair(path: string, epoch: number, read?: EpochAndStep): Promise<RepairOutcome> {
   return getClient().repair(path, epoch, read);
 }

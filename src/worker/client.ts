@@ -4,7 +4,7 @@
  */
 import type { SearchHit, TreeNode } from '../core/tree/valueTree';
 import type { CrcReport } from '../core/zip/verifyCrcs';
-import type { CheckpointSummary } from '../core/conventions/summary';
+import type { CheckpointSummary, EpochAndStep } from '../core/conventions/summary';
 import type { CheckpointDiff } from '../core/diff/types';
 import type { HealthReport } from '../core/health/types';
 import { yieldToPage } from './yieldToPage';
@@ -120,7 +120,7 @@ export class ParserClient {
    * Mark `epoch` complete in the dropped file at `path`; resolves with a verified repair.
    * @param read the file's epoch and step when it was analysed: refused if it no longer holds them
    */
-  repair(path: string, epoch: number, read?: { epoch: number; step: number }): Promise<RepairOutcome> {
+  repair(path: string, epoch: number, read?: EpochAndStep): Promise<RepairOutcome> {
     return this.call({ type: 'repair', path, epoch, read });
   }
 

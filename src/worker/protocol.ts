@@ -3,7 +3,7 @@
  * plan (so rows can appear at once), then the summaries of the checkpoints as they finish, gathered
  * into one message per {@link SUMMARY_BATCH_MS}.
  */
-import type { CheckpointSummary } from '../core/conventions/summary';
+import type { CheckpointSummary, EpochAndStep } from '../core/conventions/summary';
 import type { OtherFolder } from '../core/folder/plan';
 import type { RepairChange } from '../core/repair/markEpochComplete';
 import type { EventFileScalars } from '../core/tensorboard/eventFile';
@@ -56,7 +56,7 @@ export type WorkerRequest =
   /** Files of earlier drops, given to a restarted worker so repairs and the tree still work. */
   | { readonly type: 'register'; readonly files: DroppedBlob[] }
   /** Mark `epoch` complete in the training state file at `path` (a path of an earlier drop). */
-  | { readonly type: 'repair'; readonly request: number; readonly path: string; readonly epoch: number; readonly read?: { readonly epoch: number; readonly step: number } }
+  | { readonly type: 'repair'; readonly request: number; readonly path: string; readonly epoch: number; readonly read?: EpochAndStep }
   /** A page of the children of the value at `node` (child indices) in the torch file at `path`. */
   | { readonly type: 'tree-children'; readonly request: number; readonly path: string; readonly node: number[]; readonly offset: number; readonly limit: number }
   /** Check every CRC-32 of the torch zip at `path` (reads the whole file; progress, stoppable). */

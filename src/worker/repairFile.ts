@@ -12,6 +12,7 @@ import { loadTorchFile } from '../core/torch/loadTorchFile';
 import type { RepairFieldChange, RepairRequest, RepairSubject } from '../core/repair/offers';
 import { runRepair } from '../core/repair/runRepair';
 import type { RepairOutcome } from './protocol';
+import type { EpochAndStep } from '../core/conventions/summary';
 
 /** A Blob made of slices of `file` and new bytes: memory does not grow with the file size. */
 export function segmentsBlob(file: Blob, segments: readonly Segment[]): Blob {
@@ -24,7 +25,7 @@ export function segmentsBlob(file: Blob, segments: readonly Segment[]): Blob {
  *   file that holds others now (replaced on disk since, keeping its size and time) is not repaired
  * @throws Error with a user-facing message when the file cannot be repaired or verification fails
  */
-export async function repairFile(path: string, file: Blob, epoch: number, read?: { epoch: number; step: number }): Promise<RepairOutcome> {
+export async function repairFile(path: string, file: Blob, epoch: number, read?: EpochAndStep): Promise<RepairOutcome> {
   const src = blobSource(file, path);
   const torch = await loadTorchFile(src);
   const plan = await planMarkEpochComplete(src, torch, epoch);

@@ -170,6 +170,12 @@ export interface FileProblem {
   readonly member?: string;
 }
 
+/** A training state's top-level `epoch` and `step` ints, as saved (no convention's reading applied). */
+export interface EpochAndStep {
+  readonly epoch: number;
+  readonly step: number;
+}
+
 /** Everything shown about one checkpoint. */
 export interface CheckpointSummary {
   /** Stable id: the folder path (or file path for single-file checkpoints). */
@@ -226,7 +232,7 @@ export interface CheckpointSummary {
     readonly reason: string;
     readonly file?: string;
     /** The file's top-level `epoch` and `step` as read: the repair refuses a file that no longer holds them (it changed since). */
-    readonly read?: { readonly epoch: number; readonly step: number };
+    readonly read?: EpochAndStep;
     readonly offers?: readonly RepairOffer[];
   };
 }

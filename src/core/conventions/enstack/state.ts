@@ -9,7 +9,7 @@ import { asNumber, dictGet, type PyValue } from '../../pickle/values';
 import type { TorchFile } from '../../torch/torchFile';
 import { decideResume } from './resumeDecision';
 import { summarizeOptimizer, summarizeScaler, summarizeScheduler } from '../stateDicts';
-import type { OptimizerSummary, ScalerSummary, SchedulerSummary, TrainingProgress } from '../summary';
+import type { EpochAndStep, OptimizerSummary, ScalerSummary, SchedulerSummary, TrainingProgress } from '../summary';
 
 /** What the EnStack reader extracts from a training_state.pth. */
 export interface EnstackState {
@@ -31,7 +31,7 @@ export function hasEpochAndStep(root: PyValue): boolean {
 }
 
 /** The top-level int `epoch` and `step` of a state dict, as saved (no convention's reading applied), or undefined. */
-export function epochAndStep(root: PyValue): { readonly epoch: number; readonly step: number } | undefined {
+export function epochAndStep(root: PyValue): EpochAndStep | undefined {
   if (root.kind !== 'dict') return undefined;
   const epoch = intValue(dictGet(root, 'epoch'));
   const step = intValue(dictGet(root, 'step'));
