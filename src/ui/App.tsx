@@ -68,13 +68,13 @@ export function App() {
         <Toolbar />
       </header>
       <main>
-        {listing !== undefined ? (
+        {listing !== undefined || (busy && (count === 0 || opening)) ? (
+          // a dropped folder is listed (files found so far), then its files go to the worker
           <p className="busy" role="status" data-testid="busy">
-            Opening what was dropped… {listing.toLocaleString('en-US')} files found{' '}
-            <button type="button" className="subtle" onClick={stopOpening} aria-label="Stop opening what was dropped">Stop</button>
+            Opening what was dropped…{listing !== undefined ? ` ${listing.toLocaleString('en-US')} files found` : ''}{' '}
+            <button type="button" className="subtle" onClick={listing !== undefined ? stopOpening : stopReading} aria-label="Stop opening what was dropped">Stop</button>
           </p>
         ) : null}
-        {listing === undefined && busy && (count === 0 || opening) ? <p className="busy" role="status" data-testid="busy">Opening what was dropped… <button type="button" className="subtle" onClick={stopReading} aria-label="Stop opening what was dropped">Stop</button></p> : null}
         {busy && count > 0 && !opening ? (
           <p className="busy" role="status" data-testid="busy">
             Reading checkpoints… {done} of {count} done <progress max={Math.max(count, 1)} value={done} aria-label="Checkpoints read" />{' '}

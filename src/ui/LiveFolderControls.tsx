@@ -15,6 +15,7 @@ export function LiveFolderControls() {
   const [status, setStatus] = useState<string>();
   const signature = useRef('');
   const removeUnder = useCheckpoints((s) => s.removeUnder);
+  const addOpenProblems = useCheckpoints((s) => s.addOpenProblems);
   const reload = async (h: FileSystemDirectoryHandle, onlyIfChanged: boolean): Promise<void> => {
     const { files, problems } = await readFolder(h);
     const sig = folderSignature(files) + problems.map((p) => `!${p.path}`).join('');
@@ -22,8 +23,9 @@ export function LiveFolderControls() {
     signature.current = sig;
     removeUnder(h.name);
     submitFiles(files);
-    const unopened = problems.length ? `; could not open ${problems.map((p) => `${p.path} (${p.message})`).slice(0, 3).join(', ')}${problems.length > 3 ? ` and ${problems.length - 3} more` : ''}` : '';
-    setStatus(`Read ${files.length} files from ${h.name} at ${new Date().toLocaleTimeString()}${unopened}`);
+    // what could not be opened is listed with a drop's (OpenProblems), with why
+    addOpenProblems(problems);
+    setStatus(`Read ${files.length} files from ${h.name} at ${new Date().toLocaleTimeString()}${problems.length ? `; ${problems.length} could not be opened (listed above)` : ''}`);
   };
   useEffect(() => {
     if (!handle || !auto) return;
